@@ -1,0 +1,75 @@
+using System.Runtime.InteropServices;
+
+namespace SharedStruct.Format;
+
+/// <summary>
+/// The fixed part of a segment's header, at offset 0 of the mapping. Little-endian, explicit offsets: this is a
+/// file format read by other processes and by tools, so it must not depend on the compiler's layout choices.
+/// </summary>
+/// <remarks>
+/// Cache line 0 holds what is written once by the creator; line 1 the checksum and table offsets; line 2 the lock
+/// word and what the lock writes, alone so that lock traffic does not bounce the identity fields or the payload.
+/// </remarks>
+[StructLayout(LayoutKind.Explicit, Size = Size)]
+internal struct SegmentHeader
+{
+    public const int Size = 192;
+
+    /// <summary>"SHSTRUCT" read as a little-endian integer.</summary>
+    public const ulong MagicValue = 0x5443555254534853UL;
+    public const uint CurrentFormatVersion = 1;
+
+    public const uint StateInitializing = 0;
+    public const uint StateReady = 1;
+
+    public const int DescriptionOffset = 256;
+    public const int DescriptionCapacity = SlotTableOffset - DescriptionOffset;
+    public const uint DescriptionNotStored = uint.MaxValue;
+    public const int SlotTableOffset = 8192;
+    public const int SlotCount = 512;
+    public const int SlotSize = 16;
+
+    /// <summary>The payload starts on a page boundary, hence on a 64-byte cache line of its own.</summary>
+    public const int PayloadOffsetValue = SlotTableOffset + SlotCount * SlotSize;
+
+    // ---- cache line 0: identity, written once by the creator ----
+    [FieldOffset(0)] public ulong Magic;
+    [FieldOffset(8)] public uint FormatVersion;
+    [FieldOffset(12)] public uint State;
+    [FieldOffset(16)] public ulong Fingerprint;
+    [FieldOffset(24)] public ulong PayloadSize;
+    [FieldOffset(32)] public uint PayloadOffset;
+    [FieldOffset(36)] public uint DescriptionLength;
+    [FieldOffset(40)] public int CreatorPid;
+    [FieldOffset(44)] public uint SlotTableCount;
+    [FieldOffset(48)] public long CreatorStartTime;
+    [FieldOffset(56)] public long CreatedUnixMs;
+
+    // ---- cache line 1 ----
+    [FieldOffset(64)] public ulong Checksum;
+    [FieldOffset(72)] public uint DescriptionStart;
+    [FieldOffset(76)] public uint SlotTableStart;
+
+    // ---- cache line 2: the lock ----
+    /// <summary>Low 32 bits: owner token | waiters bit (0 = free). High 32 bits: generation, bumped by every acquire.</summary>
+    [FieldOffset(128)] public ulong LockWord;
+    [FieldOffset(136)] public int HolderThreadId;
+    [FieldOffset(140)] public uint AbandonCount;
+    /// <summary>The lock word a waiter saw when it first found the lock held, and when (Unix ms).</summary>
+    [FieldOffset(144)] public ulong HeldSinceWord;
+    [FieldOffset(152)] public long HeldSinceUnixMs;
+    [FieldOffset(160)] public int LastAbandonedPid;
+}
+
+/// <summary>
+/// One row of the process table: a process attached to the segment. Lock owner tokens name a row (index and
+/// incarnation), and the row names the process by id and start time, so a reused process id is not mistaken for
+/// the holder and a dead holder is found without any other process having had the segment open.
+/// </summary>
+[StructLayout(LayoutKind.Explicit, Size = SegmentHeader.SlotSize)]
+internal struct ProcessSlot
+{
+    /// <summary>Low 32 bits: process id (0 = free, -1 = being claimed). High 32 bits: incarnation.</summary>
+    [FieldOffset(0)] public ulong Owner;
+    [FieldOffset(8)] public long StartTime;
+}

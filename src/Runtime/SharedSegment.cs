@@ -1,0 +1,35 @@
+using System.Collections.Generic;
+using SharedStruct.Platform;
+
+namespace SharedStruct;
+
+/// <summary>Operations on segments by name, without opening them.</summary>
+public static class SharedSegment
+{
+    /// <summary>The largest payload a segment may hold (1 GiB).</summary>
+    public const long MaxPayloadSize = SegmentNameRules.MaxPayloadSize;
+
+    /// <summary>Bytes in front of the payload: header, layout description and process table. The payload starts on a page boundary.</summary>
+    public const int HeaderSize = Format.SegmentHeader.PayloadOffsetValue;
+
+    /// <summary>
+    /// Removes the named segment. Processes that have it open keep their mapping until they close it; the next
+    /// <c>Open</c> creates a fresh one. Returns false if there was none.
+    /// </summary>
+    public static bool Delete(string name, SharedSegmentOptions? options = null)
+    {
+        SegmentName.Validate(name);
+        return Platforms.Current.Delete(name, options ?? SharedSegmentOptions.Default);
+    }
+
+    /// <summary>Where the named segment lives (a file path on Unix, a kernel object name on Windows).</summary>
+    public static string Locate(string name, SharedSegmentOptions? options = null)
+    {
+        SegmentName.Validate(name);
+        return Platforms.Current.Locate(name, options ?? SharedSegmentOptions.Default);
+    }
+
+    /// <summary>The names of the named segments that exist in the segment directory (Unix).</summary>
+    public static IEnumerable<string> EnumerateNames(SharedSegmentOptions? options = null) =>
+        Platforms.Current.EnumerateNames(options ?? SharedSegmentOptions.Default);
+}

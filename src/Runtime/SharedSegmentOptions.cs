@@ -1,0 +1,76 @@
+using System;
+
+namespace SharedStruct;
+
+/// <summary>How <see cref="SharedSegment{T}.Open"/> treats an existing or missing segment.</summary>
+public enum SegmentOpenMode
+{
+    /// <summary>Open the segment, creating it if it does not exist (the default). <c>IsCreator</c> tells which happened.</summary>
+    CreateOrOpen = 0,
+
+    /// <summary>Create the segment; fail with an <see cref="System.IO.IOException"/> if it already exists.</summary>
+    CreateNew = 1,
+
+    /// <summary>Open an existing segment; fail with a <see cref="System.IO.FileNotFoundException"/> if there is none.</summary>
+    OpenExisting = 2,
+}
+
+/// <summary>Who may open a segment this process creates.</summary>
+public enum SegmentSharing
+{
+    /// <summary>Only the creating user (mode 0600 on Unix). Segments owned by another user are refused. The default.</summary>
+    OwnerOnly = 0,
+
+    /// <summary>The creating user and its group (mode 0660). Segments owned by another user are accepted.</summary>
+    Group = 1,
+
+    /// <summary>Every local user (mode 0666). Segments owned by another user are accepted.</summary>
+    Everyone = 2,
+}
+
+/// <summary>Options for opening a shared segment. Every property has a safe default.</summary>
+public sealed class SharedSegmentOptions
+{
+    /// <summary>Create-or-open (default), create-new or open-existing.</summary>
+    public SegmentOpenMode Mode { get; set; } = SegmentOpenMode.CreateOrOpen;
+
+    /// <summary>
+    /// Map the segment read-only. Use <see cref="SharedSegment{T}.OpenReadOnly"/>, which returns a type with no
+    /// write path; a read-only segment must already exist.
+    /// </summary>
+    public bool ReadOnly { get; set; }
+
+    /// <summary>
+    /// Unix only: the directory holding named segments. Defaults to <c>/dev/shm</c> on Linux and a per-user
+    /// private directory under the temporary folder on macOS. Ignored for file-backed segments.
+    /// </summary>
+    public string? Directory { get; set; }
+
+    /// <summary>
+    /// Back the segment with this file instead of anonymous shared memory; its contents survive the processes
+    /// (and a reboot). Call <c>Flush()</c> to push writes to disk.
+    /// </summary>
+    public string? FilePath { get; set; }
+
+    /// <summary>
+    /// Allow a file-backed segment on a network or FUSE file system. Off by default: such file systems do not keep
+    /// memory mappings coherent between processes, so locking and data would silently break.
+    /// </summary>
+    public bool AllowNetworkFileSystem { get; set; }
+
+    /// <summary>Who may open a segment this call creates. Owner-only by default.</summary>
+    public SegmentSharing Sharing { get; set; } = SegmentSharing.OwnerOnly;
+
+    /// <summary>Windows only: place the segment in the <c>Global\</c> namespace (visible across login sessions) instead of <c>Local\</c>.</summary>
+    public bool Global { get; set; }
+
+    /// <summary>
+    /// How long an opener waits for a racing creator to finish initialising the segment. One second by default.
+    /// </summary>
+    public TimeSpan OpenTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The timeout of <c>Lock()</c> without an argument. When null, the attribute's (or 1000 ms).</summary>
+    public TimeSpan? LockTimeout { get; set; }
+
+    internal static readonly SharedSegmentOptions Default = new();
+}
