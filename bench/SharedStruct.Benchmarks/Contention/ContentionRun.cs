@@ -133,6 +133,8 @@ internal static unsafe class ContentionRun
         var info = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
         // Fully optimised code from the first increment: a short run would otherwise measure tier-0 code.
         info.Environment["DOTNET_TieredCompilation"] = "0";
+        // No debugger/diagnostics IPC: a killed worker would otherwise leave its pipes and socket behind in /tmp.
+        info.Environment["DOTNET_EnableDiagnostics"] = "0";
         info.ArgumentList.Add(typeof(ContentionRun).Assembly.Location);
         info.ArgumentList.Add("contention-worker");
         info.ArgumentList.Add(method);

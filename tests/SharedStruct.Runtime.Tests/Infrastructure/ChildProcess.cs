@@ -39,6 +39,8 @@ internal sealed class ChildProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // No debugger/diagnostics IPC: a killed child would otherwise leave its pipes and socket behind in /tmp.
+        info.Environment["DOTNET_EnableDiagnostics"] = "0";
         if (newSession)
             info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(ScenariosDll);
