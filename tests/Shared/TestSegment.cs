@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace SharedStruct.Tests.Infrastructure;
+namespace SharedStruct.Tests;
 
 /// <summary>A unique segment name for one test, deleted (with any file-backed file) when disposed.</summary>
 internal sealed class TestSegment : IDisposable

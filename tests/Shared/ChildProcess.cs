@@ -1,18 +1,18 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Threading;
 
-namespace SharedStruct.Tests.Infrastructure;
+namespace SharedStruct.Tests;
 
 /// <summary>
-/// A real child process running the scenarios app (tests/SharedStruct.Scenarios). Killed on Dispose if still
-/// running, so a failing test leaves no process behind.
+/// A real child process: a .NET program from the test's output folder, started with <c>dotnet</c>. Killed on Dispose
+/// if still running, so a failing test leaves no process behind. Shared by the test projects (linked source).
 /// </summary>
 internal sealed class ChildProcess : IDisposable
 {
-    private static readonly string ScenariosDll = Path.Combine(AppContext.BaseDirectory, "SharedStruct.Scenarios.dll");
     private readonly Process _process;
     private readonly BlockingCollection<string> _lines = new();
     private readonly ConcurrentQueue<string> _errors = new();
@@ -28,8 +28,15 @@ internal sealed class ChildProcess : IDisposable
 
     public int Pid => _process.Id;
 
-    /// <summary>Starts <c>dotnet SharedStruct.Scenarios.dll args…</c>; with <paramref name="newSession"/> under setsid.</summary>
-    public static ChildProcess Start(string[] args, bool newSession = false)
+    /// <summary>Starts the scenarios app (tests/SharedStruct.Scenarios) with <paramref name="args"/>.</summary>
+    public static ChildProcess Start(string[] args, bool newSession = false) =>
+        StartProgram("SharedStruct.Scenarios.dll", args, newSession);
+
+    /// <summary>
+    /// Starts <c>dotnet &lt;program&gt; args…</c> (the program from the test's output folder); with
+    /// <paramref name="newSession"/> under setsid; with extra environment variables.
+    /// </summary>
+    public static ChildProcess StartProgram(string program, string[] args, bool newSession = false, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo
         {
@@ -41,9 +48,11 @@ internal sealed class ChildProcess : IDisposable
         };
         // No debugger/diagnostics IPC: a killed child would otherwise leave its pipes and socket behind in /tmp.
         info.Environment["DOTNET_EnableDiagnostics"] = "0";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            info.Environment[key] = value;
         if (newSession)
             info.ArgumentList.Add("dotnet");
-        info.ArgumentList.Add(ScenariosDll);
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, program));
         foreach (string a in args)
             info.ArgumentList.Add(a);
         return new ChildProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start the scenarios child"));
