@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Microsoft.CodeAnalysis.CSharp;
 using SharedStruct.Generator.Model;
 
 namespace SharedStruct.Generator.Emit;
@@ -43,7 +42,8 @@ internal static class SegmentEmitter
 
     private static void EmitStructStatics(IndentedWriter w, SegmentModel model)
     {
-        string segment = SegmentType(model);
+        // Fully qualified: inside the struct, a field named like the segment class would shadow a simple name.
+        string segment = model.SegmentFullName;
         w.Open($"partial {model.TypeKeyword} {Escape(model.TypeName)}");
         bool first = true;
         foreach (string name in model.StructStatics)
@@ -383,8 +383,7 @@ internal static class SegmentEmitter
             """);
     }
 
-    private static string Escape(string identifier) =>
-        SyntaxFacts.GetKeywordKind(identifier) != SyntaxKind.None ? "@" + identifier : identifier;
+    private static string Escape(string identifier) => ModelBuilder.Escape(identifier);
 
     private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 

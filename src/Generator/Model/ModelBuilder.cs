@@ -93,6 +93,11 @@ internal static class ModelBuilder
         }
 
         string fullName = type.ToDisplayString(QualifiedFormat);
+        string segmentFullName = (type.ContainingType is { } container
+            ? container.ToDisplayString(QualifiedFormat) + "."
+            : type.ContainingNamespace is { IsGlobalNamespace: false } containingNamespace
+                ? "global::" + containingNamespace.ToDisplayString() + "."
+                : "global::") + Escape(segmentClassName);
         string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
         string hintName = type.ToDisplayString(LayoutNameFormat) + ".SharedSegment.g.cs";
 
@@ -105,6 +110,7 @@ internal static class ModelBuilder
             Accessibility(type.DeclaredAccessibility),
             fullName,
             segmentClassName,
+            segmentFullName,
             segmentName,
             timeout,
             fingerprint,
@@ -239,6 +245,10 @@ internal static class ModelBuilder
         }
         return names;
     }
+
+    /// <summary>Prefixes C# keywords with '@' so they can be used as identifiers.</summary>
+    public static string Escape(string identifier) =>
+        SyntaxFacts.GetKeywordKind(identifier) != SyntaxKind.None ? "@" + identifier : identifier;
 
     private static bool IsVisible(Microsoft.CodeAnalysis.Accessibility accessibility) =>
         accessibility is Microsoft.CodeAnalysis.Accessibility.Public or Microsoft.CodeAnalysis.Accessibility.Internal;

@@ -10,6 +10,7 @@ internal sealed record SegmentModel(
     string Accessibility,
     string FullyQualifiedName,
     string SegmentClassName,
+    string SegmentFullName,
     string SegmentName,
     int LockTimeoutMilliseconds,
     ulong Fingerprint,
