@@ -272,19 +272,25 @@ internal sealed unsafe class SegmentCore : IDisposable
     }
 
     /// <summary>The process that owns <paramref name="token"/>, and whether it can still release the lock.</summary>
-    internal (int Pid, bool Alive) Holder(uint token)
+    internal (int Pid, bool Alive) Holder(uint token) => HolderOf((byte*)_header, token, _platform);
+
+    /// <summary>
+    /// Resolves a lock token through the process table of the segment at <paramref name="segment"/>. A row that was
+    /// released or reclaimed since (another incarnation) means the holder closed the segment or died.
+    /// </summary>
+    internal static (int Pid, bool Alive) HolderOf(byte* segment, uint token, IPlatform platform)
     {
         int index = LockWord.SlotIndex(token);
         if (index < 0 || index >= SegmentHeader.SlotCount)
             return (0, false); // a token no process table row can own: the word was corrupted
-        ProcessSlot* slot = Slot(index);
+        ProcessSlot* slot = (ProcessSlot*)(segment + SegmentHeader.SlotTableOffset) + index;
         ulong owner = Volatile.Read(ref slot->Owner);
         int pid = (int)owner;
         if (((uint)(owner >> 32) & LockWord.IncarnationMask) != LockWord.Incarnation(token) || pid == 0)
-            return (pid, false); // the row was released or reclaimed: its holder closed the segment or died
+            return (pid, false);
         if (pid == -1)
-            return (pid, true);
-        return (pid, _platform.IsAlive(pid, slot->StartTime));
+            return (pid, true); // being claimed this instant
+        return (pid, platform.IsAlive(pid, slot->StartTime));
     }
 
     // ------------------------------------------------------------------ the lock

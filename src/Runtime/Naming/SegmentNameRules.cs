@@ -28,7 +28,7 @@ internal static class SegmentNameRules
         if (name.Length > MaxLength)
             return $"the name is {name.Length} characters long, more than {MaxLength}";
         char first = name[0];
-        if (!IsLetterOrDigit(first))
+        if (first == '.' || first == '-' || first == '_')
             return $"the name starts with '{first}'";
         for (int i = 0; i < name.Length; i++)
         {

@@ -1,0 +1,92 @@
+using System;
+using System.Collections.Generic;
+
+namespace SharedStruct;
+
+/// <summary>A process in a segment's process table.</summary>
+/// <param name="Pid">Its process id.</param>
+/// <param name="IsAlive">Whether it is still running (the same process, not a reused id).</param>
+public readonly record struct AttachedProcess(int Pid, bool IsAlive);
+
+/// <summary>
+/// What a segment's header says, read through a read-only mapping by <see cref="SegmentInspector"/>: for tools that
+/// list, inspect and clean up segments without the struct's assembly.
+/// </summary>
+public sealed class SegmentInfo
+{
+    internal SegmentInfo(string name, string location) { Name = name; Location = location; }
+
+    /// <summary>The segment name (for a file-backed segment, the file name).</summary>
+    public string Name { get; }
+
+    /// <summary>The file path or kernel object name.</summary>
+    public string Location { get; }
+
+    /// <summary>The size of the backing object in bytes.</summary>
+    public long Size { get; internal set; }
+
+    /// <summary>Null for a valid segment; otherwise why it is not one (foreign, truncated, corrupted, unfinished).</summary>
+    public string? Problem { get; internal set; }
+
+    /// <summary>Whether the header is a complete, valid SharedStruct header.</summary>
+    public bool IsValid => Problem is null;
+
+    /// <summary>The layout fingerprint.</summary>
+    public ulong Fingerprint { get; internal set; }
+
+    /// <summary>The payload size in bytes.</summary>
+    public long PayloadSize { get; internal set; }
+
+    /// <summary>The canonical layout description the creator stored, if any.</summary>
+    public string? LayoutDescription { get; internal set; }
+
+    /// <summary>The creating process.</summary>
+    public int CreatorPid { get; internal set; }
+
+    /// <summary>Whether the creating process still runs.</summary>
+    public bool CreatorAlive { get; internal set; }
+
+    /// <summary>When the segment was created.</summary>
+    public DateTimeOffset CreatedAt { get; internal set; }
+
+    /// <summary>The process holding the lock, or null when it is free.</summary>
+    public int? HolderPid { get; internal set; }
+
+    /// <summary>Whether the holder is alive; a dead holder's lock is recovered by the next <c>Lock</c>.</summary>
+    public bool HolderAlive { get; internal set; }
+
+    /// <summary>How long the holder has held the lock, at least; null when no waiter has observed it.</summary>
+    public TimeSpan? HeldFor { get; internal set; }
+
+    /// <summary>How many times the lock has been taken (wraps at 2^32).</summary>
+    public uint LockGeneration { get; internal set; }
+
+    /// <summary>How many times a dead holder's lock was taken over.</summary>
+    public uint AbandonCount { get; internal set; }
+
+    /// <summary>The processes attached now (open handles), alive or dead.</summary>
+    public IReadOnlyList<AttachedProcess> Processes { get; internal set; } = Array.Empty<AttachedProcess>();
+
+    /// <summary>
+    /// A consistent copy of the payload bytes (taken without the lock, retried if a writer intervened), or the bytes
+    /// as they are when a dead holder left them mid-write. Null for an invalid segment.
+    /// </summary>
+    public byte[]? Payload { get; internal set; }
+
+    /// <summary>True when <see cref="Payload"/> was copied while a dead holder still held the lock.</summary>
+    public bool PayloadMayBeTorn { get; internal set; }
+
+    /// <summary>
+    /// True when no live process has the segment open or holds its lock: nobody is using it. (Its creator may still
+    /// run, having closed it.) A stale segment is safe to delete.
+    /// </summary>
+    public bool IsStale => IsValid && !(HolderPid is not null && HolderAlive) && !HasLiveProcess();
+
+    private bool HasLiveProcess()
+    {
+        foreach (AttachedProcess p in Processes)
+            if (p.IsAlive)
+                return true;
+        return false;
+    }
+}

@@ -1,0 +1,169 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading;
+using SharedStruct.Format;
+using SharedStruct.Locking;
+using SharedStruct.Platform;
+
+namespace SharedStruct;
+
+/// <summary>
+/// Reads segments through read-only mappings, so inspecting can never corrupt one. It needs no struct type: the
+/// header says the layout. Foreign or damaged files are reported in <see cref="SegmentInfo.Problem"/>, not thrown.
+/// </summary>
+public static unsafe class SegmentInspector
+{
+    /// <summary>Inspects the named segment.</summary>
+    /// <exception cref="FileNotFoundException">There is no such segment.</exception>
+    public static SegmentInfo Inspect(string name, SharedSegmentOptions? options = null)
+    {
+        SegmentName.Validate(name);
+        return InspectCore(name, options?.Directory, filePath: null);
+    }
+
+    /// <summary>Inspects a file-backed segment.</summary>
+    public static SegmentInfo InspectFile(string path) => InspectCore(Path.GetFileName(path), null, path);
+
+    /// <summary>Inspects every named segment in the segment directory (Unix), skipping ones that vanish meanwhile.</summary>
+    public static IEnumerable<SegmentInfo> List(SharedSegmentOptions? options = null)
+    {
+        foreach (string name in SharedSegment.EnumerateNames(options))
+        {
+            SegmentInfo? info;
+            try
+            {
+                info = InspectCore(name, options?.Directory, null);
+            }
+            catch (FileNotFoundException)
+            {
+                info = null;
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                info = new SegmentInfo(name, SharedSegment.Locate(name, options)) { Problem = e.Message };
+            }
+            if (info is not null)
+                yield return info;
+        }
+    }
+
+    private static SegmentInfo InspectCore(string name, string? directory, string? filePath)
+    {
+        IPlatform platform = Platforms.Current;
+        var options = new SharedSegmentOptions
+        {
+            Mode = SegmentOpenMode.OpenExisting,
+            ReadOnly = true,
+            Directory = directory,
+            FilePath = filePath,
+            Sharing = SegmentSharing.Everyone, // reading someone else's segment read-only cannot harm this process
+            OpenTimeout = TimeSpan.Zero,
+            AllowNetworkFileSystem = true,
+        };
+        PlatformMapping mapping;
+        try
+        {
+            mapping = platform.Open(new MappingRequest { Name = name, Size = 0, Options = options }, DateTime.UtcNow);
+        }
+        catch (InvalidDataException e)
+        {
+            return new SegmentInfo(name, filePath ?? platform.Locate(name, options)) { Problem = e.Message };
+        }
+        using (mapping)
+            return Read(name, mapping, platform);
+    }
+
+    private static SegmentInfo Read(string name, PlatformMapping mapping, IPlatform platform)
+    {
+        var info = new SegmentInfo(name, mapping.Location) { Size = mapping.Length };
+        byte* p = mapping.Pointer;
+        var h = (SegmentHeader*)p;
+        if (mapping.Length < 8 || h->Magic != SegmentHeader.MagicValue)
+        {
+            info.Problem = h->Magic == 0 ? "not initialised (all zeros at the start)" : "not a SharedStruct segment (no segment magic number)";
+            return info;
+        }
+        if (mapping.Length < SegmentHeader.PayloadOffsetValue)
+        {
+            info.Problem = $"truncated: {mapping.Length} bytes, shorter than a segment header";
+            return info;
+        }
+        info.CreatorPid = h->CreatorPid;
+        info.CreatorAlive = platform.IsAlive(h->CreatorPid, h->CreatorStartTime);
+        info.CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(h->CreatedUnixMs);
+        if (Volatile.Read(ref h->State) != SegmentHeader.StateReady)
+        {
+            info.Problem = info.CreatorAlive ? "still being initialised by its creator" : "unfinished: its creator died while initialising it";
+            return info;
+        }
+        if (h->FormatVersion != SegmentHeader.CurrentFormatVersion)
+        {
+            info.Problem = $"header format version {h->FormatVersion}; this runtime reads {SegmentHeader.CurrentFormatVersion}";
+            return info;
+        }
+        if (h->Checksum != SegmentCore.ComputeChecksum(p))
+        {
+            info.Problem = "corrupted header (checksum mismatch)";
+            return info;
+        }
+        info.Fingerprint = h->Fingerprint;
+        info.PayloadSize = (long)h->PayloadSize;
+        info.LayoutDescription = SegmentCore.ReadDescription(p);
+        if (mapping.Length < SegmentHeader.PayloadOffsetValue + info.PayloadSize)
+        {
+            info.Problem = $"truncated: {mapping.Length} bytes, but the payload needs {SegmentHeader.PayloadOffsetValue + info.PayloadSize}";
+            return info;
+        }
+
+        var processes = new List<AttachedProcess>();
+        var slots = (ProcessSlot*)(p + SegmentHeader.SlotTableOffset);
+        for (int i = 0; i < SegmentHeader.SlotCount; i++)
+        {
+            int pid = (int)Volatile.Read(ref slots[i].Owner);
+            if (pid > 0)
+                processes.Add(new AttachedProcess(pid, platform.IsAlive(pid, slots[i].StartTime)));
+        }
+        info.Processes = processes;
+        info.AbandonCount = h->AbandonCount;
+
+        ulong word = Volatile.Read(ref h->LockWord);
+        info.LockGeneration = (uint)(word >> 32);
+        if (!LockWord.IsFree(word))
+        {
+            (int pid, bool alive) = SegmentCore.HolderOf(p, LockWord.Token(word), platform);
+            info.HolderPid = pid;
+            info.HolderAlive = alive;
+            if (Volatile.Read(ref h->HeldSinceWord) == (word & ~(ulong)LockWord.Waiters))
+                info.HeldFor = TimeSpan.FromMilliseconds(Math.Max(0, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - h->HeldSinceUnixMs));
+        }
+
+        info.Payload = CopyPayload(p + SegmentHeader.PayloadOffsetValue, info.PayloadSize, &h->LockWord, info, out bool torn);
+        info.PayloadMayBeTorn = torn;
+        return info;
+    }
+
+    private static byte[] CopyPayload(byte* payload, long size, ulong* lockWord, SegmentInfo info, out bool torn)
+    {
+        var bytes = new byte[size];
+        fixed (byte* destination = bytes)
+        {
+            for (int attempt = 0; attempt < 1000; attempt++)
+            {
+                ulong before = Volatile.Read(ref *lockWord);
+                Buffer.MemoryCopy(payload, destination, size, size);
+                Interlocked.MemoryBarrier();
+                if (LockWord.IsFree(before) && Volatile.Read(ref *lockWord) == before)
+                {
+                    torn = false;
+                    return bytes;
+                }
+                if (!LockWord.IsFree(before) && info.HolderPid is not null && !info.HolderAlive)
+                    break; // a dead holder will not finish: show what it left
+                Thread.Sleep(1);
+            }
+        }
+        torn = true;
+        return bytes;
+    }
+}

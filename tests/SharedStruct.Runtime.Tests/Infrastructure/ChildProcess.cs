@@ -1,0 +1,109 @@
+using System;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.IO;
+using System.Threading;
+
+namespace SharedStruct.Tests.Infrastructure;
+
+/// <summary>
+/// A real child process running the scenarios app (tests/SharedStruct.Scenarios). Killed on Dispose if still
+/// running, so a failing test leaves no process behind.
+/// </summary>
+internal sealed class ChildProcess : IDisposable
+{
+    private static readonly string ScenariosDll = Path.Combine(AppContext.BaseDirectory, "SharedStruct.Scenarios.dll");
+    private readonly Process _process;
+    private readonly BlockingCollection<string> _lines = new();
+    private readonly ConcurrentQueue<string> _errors = new();
+
+    private ChildProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => { if (e.Data is null) _lines.CompleteAdding(); else _lines.Add(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _errors.Enqueue(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public int Pid => _process.Id;
+
+    /// <summary>Starts <c>dotnet SharedStruct.Scenarios.dll args…</c>; with <paramref name="newSession"/> under setsid.</summary>
+    public static ChildProcess Start(string[] args, bool newSession = false)
+    {
+        var info = new ProcessStartInfo
+        {
+            FileName = newSession ? "setsid" : "dotnet",
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        // No debugger/diagnostics IPC: a killed child would otherwise leave its pipes and socket behind in /tmp.
+        info.Environment["DOTNET_EnableDiagnostics"] = "0";
+        if (newSession)
+            info.ArgumentList.Add("dotnet");
+        info.ArgumentList.Add(ScenariosDll);
+        foreach (string a in args)
+            info.ArgumentList.Add(a);
+        return new ChildProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start the scenarios child"));
+    }
+
+    /// <summary>The next line the child printed, within the timeout; fails with the child's stderr otherwise.</summary>
+    public string ReadLine(TimeSpan? timeout = null)
+    {
+        if (_lines.TryTake(out string? line, timeout ?? TimeSpan.FromSeconds(60)))
+            return line;
+        throw new TimeoutException($"child {Pid} printed no line in time (exited: {_process.HasExited}). stderr: {string.Join(" | ", _errors)}");
+    }
+
+    /// <summary>Reads lines until one starts with <paramref name="prefix"/>.</summary>
+    public string Expect(string prefix, TimeSpan? timeout = null)
+    {
+        while (true)
+        {
+            string line = ReadLine(timeout);
+            if (line.StartsWith(prefix, StringComparison.Ordinal))
+                return line;
+        }
+    }
+
+    public void Send(string line)
+    {
+        _process.StandardInput.WriteLine(line);
+        _process.StandardInput.Flush();
+    }
+
+    /// <summary>kill -9: SIGKILL, no chance to release anything. Waits until the process is gone.</summary>
+    public void KillHard()
+    {
+        _process.Kill(entireProcessTree: false);
+        _process.WaitForExit();
+    }
+
+    public int WaitForExit(TimeSpan? timeout = null)
+    {
+        if (!_process.WaitForExit(timeout ?? TimeSpan.FromSeconds(120)))
+            throw new TimeoutException($"child {Pid} did not exit in time. stderr: {string.Join(" | ", _errors)}");
+        _process.WaitForExit(); // drain the output
+        return _process.ExitCode;
+    }
+
+    public string StandardError => string.Join(Environment.NewLine, _errors);
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,141 @@
+using System;
+using System.Threading;
+using SharedStruct.Scenarios;
+using SharedStruct.Tests.Infrastructure;
+using Xunit;
+
+namespace SharedStruct.Tests;
+
+[Collection(ProcessCollection.Name)]
+public class ReadOnlyAndLockTests
+{
+    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
+
+    [Fact]
+    public void A_read_only_view_reads_consistently_and_the_kernel_refuses_writes_through_it()
+    {
+        using var t = new TestSegment();
+        using var seg = SharedSegment<TestPayload>.Open(t.Name);
+        using (var g = seg.Lock(Second))
+            g.Value.Value = 55;
+
+        using (var view = SharedSegment<TestPayload>.OpenReadOnly(t.Name))
+        {
+            Assert.Equal(55, view.Read().Value);
+            Assert.True(view.TryRead(Second, out TestPayload copy));
+            Assert.Equal(55, copy.Value);
+        }
+
+        // A child that writes through its read-only mapping dies of SIGSEGV, and the value is unchanged.
+        using var child = ChildProcess.Start(["readonly-write", t.Name]);
+        Assert.Equal("read value=55", child.ReadLine());
+        int exit = child.WaitForExit();
+        Assert.NotEqual(0, exit);
+        Assert.DoesNotContain("wrote through a read-only view", child.StandardError);
+        using (var g = seg.Lock(Second))
+            Assert.Equal(55, g.Value.Value);
+    }
+
+    [Fact]
+    public void A_read_only_open_never_creates()
+    {
+        using var t = new TestSegment();
+        Assert.Throws<System.IO.FileNotFoundException>(() => SharedSegment<TestPayload>.OpenReadOnly(t.Name));
+        Assert.Throws<ArgumentException>(() => SharedSegment<TestPayload>.Open(t.Name, new SharedSegmentOptions { ReadOnly = true }));
+        Assert.False(System.IO.File.Exists(t.Path));
+    }
+
+    [Fact]
+    public void A_read_only_reader_waits_out_a_writer_and_reports_a_dead_one()
+    {
+        using var t = new TestSegment();
+        using var seg = SharedSegment<TestPayload>.Open(t.Name);
+        using var view = SharedSegment<TestPayload>.OpenReadOnly(t.Name);
+        using var holder = ChildProcess.Start(["hold", t.Name]);
+        holder.Expect("locked");
+        Assert.Throws<TimeoutException>(() => view.Read(TimeSpan.FromMilliseconds(100)));
+        holder.KillHard();
+        var dead = Assert.Throws<TimeoutException>(() => view.Read(Second));
+        Assert.Contains("died while holding its lock", dead.Message);
+        using (var g = seg.Lock(Second))
+            Assert.True(g.WasAbandoned);
+        Assert.Equal(0, view.Read().Value);
+    }
+
+    [Fact]
+    public void Locking_twice_on_one_thread_throws_instead_of_deadlocking()
+    {
+        using var t = new TestSegment();
+        using var seg = SharedSegment<TestPayload>.Open(t.Name);
+        using var other = SharedSegment<TestPayload>.Open(t.Name);
+        using var g = seg.Lock(Second);
+        var error = Assert.Throws<LockRecursionException>(() => { using var again = seg.Lock(Second); });
+        Assert.Contains("not recursive", error.Message);
+        // Through a second handle to the same segment in the same process, too.
+        Assert.Throws<LockRecursionException>(() => { using var again = other.Lock(Second); });
+    }
+
+    [Fact]
+    public void Another_thread_of_the_same_process_waits_for_the_lock()
+    {
+        using var t = new TestSegment();
+        using var seg = SharedSegment<TestPayload>.Open(t.Name);
+        var g = seg.Lock(Second);
+        bool got = true;
+        var thread = new Thread(() => got = seg.TryLock(TimeSpan.FromMilliseconds(50), out var inner) && inner.IsHeld);
+        thread.Start();
+        thread.Join();
+        Assert.False(got);
+        g.Dispose();
+        g.Dispose(); // a second Dispose is harmless
+        thread = new Thread(() => { got = seg.TryLock(Second, out var inner); inner.Dispose(); });
+        thread.Start();
+        thread.Join();
+        Assert.True(got);
+    }
+
+    [Fact]
+    public void A_default_or_disposed_guard_gives_no_access()
+    {
+        using var t = new TestSegment();
+        using var seg = SharedSegment<TestPayload>.Open(t.Name);
+        var g = seg.Lock(Second);
+        g.Dispose();
+        Assert.False(g.IsHeld);
+        try
+        {
+            _ = g.Value.Value;
+            Assert.Fail("a disposed guard gave access to the payload");
+        }
+        catch (InvalidOperationException e)
+        {
+            Assert.Contains("does not hold the lock", e.Message);
+        }
+    }
+
+    [Fact]
+    public void Invalid_timeouts_are_refused_and_a_disposed_segment_says_so()
+    {
+        using var t = new TestSegment();
+        var seg = SharedSegment<TestPayload>.Open(t.Name);
+        using (var holder = seg.Lock(Second))
+            Assert.Throws<ArgumentOutOfRangeException>(() => { seg.TryLock(TimeSpan.FromMilliseconds(-5), out var g); });
+        seg.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => { using var g = seg.Lock(Second); });
+    }
+
+    [Fact]
+    public void Deleting_a_segment_in_use_keeps_it_working_for_those_who_have_it_open()
+    {
+        using var t = new TestSegment();
+        using var seg = SharedSegment<TestPayload>.Open(t.Name);
+        Assert.True(SharedSegment.Delete(t.Name));
+        Assert.False(SharedSegment.Delete(t.Name));
+        using (var g = seg.Lock(Second))
+            g.Value.Value = 9;
+        using (var g = seg.Lock(Second))
+            Assert.Equal(9, g.Value.Value);
+        using var fresh = SharedSegment<TestPayload>.Open(t.Name);
+        Assert.True(fresh.IsCreator);
+    }
+}
