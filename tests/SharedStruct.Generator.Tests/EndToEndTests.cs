@@ -112,6 +112,8 @@ public sealed class EndToEndTests : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // No debugger/diagnostics IPC: a killed child would otherwise leave its pipes and socket behind in /tmp.
+        start.Environment["DOTNET_EnableDiagnostics"] = "0";
         start.ArgumentList.Add(ChildPath);
         foreach (string arg in args)
             start.ArgumentList.Add(arg);
