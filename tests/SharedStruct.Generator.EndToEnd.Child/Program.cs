@@ -1,0 +1,98 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading;
+using SharedStruct;
+using SharedStruct.EndToEnd;
+
+// A child process for the generator's end-to-end tests. Every command opens the generated CounterSegment in the
+// directory given as the second argument (each test uses its own directory, so tests never share a segment).
+//   set <dir> <hits> <note>          writes every field through the generated guarded properties
+//   get <dir>                        prints them: hits|note|data|x,y|state|flags
+//   lock-inc <dir> <n> <parties>     waits for all parties, then n increments of Hits under Lock()
+//   add <dir> <n> <parties>          waits for all parties, then n lock-free AddAtomic(1)
+//   prop-inc <dir> <n>               n increments of Flags through the guarded getter and setter
+if (args.Length < 2)
+{
+    Console.Error.WriteLine("usage: <command> <directory> [arguments]");
+    return 2;
+}
+
+var options = new SharedSegmentOptions { Directory = args[1] };
+using CounterSegment segment = Counter.Open(options);
+switch (args[0])
+{
+    case "set":
+    {
+        segment.Hits = long.Parse(args[2], CultureInfo.InvariantCulture);
+        segment.Note = args[3];
+        byte[] data = new byte[16];
+        for (int i = 0; i < data.Length; i++)
+            data[i] = (byte)(i + 1);
+        segment.WriteData(data);
+        segment.Position = new Point { X = 1.5f, Y = -2.25f };
+        segment.State = Mode.Busy;
+        Console.WriteLine(segment.IsCreator ? "created" : "opened");
+        return 0;
+    }
+    case "get":
+    {
+        Span<byte> data = stackalloc byte[16];
+        segment.ReadData(data);
+        Point p = segment.Position;
+        Console.WriteLine(string.Join("|",
+            segment.Hits.ToString(CultureInfo.InvariantCulture),
+            segment.Note,
+            Convert.ToHexString(data),
+            p.X.ToString(CultureInfo.InvariantCulture) + "," + p.Y.ToString(CultureInfo.InvariantCulture),
+            segment.State.ToString(),
+            segment.Flags.ToString(CultureInfo.InvariantCulture),
+            segment.Atomic.ToString(CultureInfo.InvariantCulture)));
+        return 0;
+    }
+    case "lock-inc":
+    {
+        int n = int.Parse(args[2], CultureInfo.InvariantCulture);
+        WaitForParties(segment, int.Parse(args[3], CultureInfo.InvariantCulture));
+        for (int i = 0; i < n; i++)
+        {
+            using var guard = segment.Lock();
+            guard.Value.Hits++;
+        }
+        Console.WriteLine("done");
+        return 0;
+    }
+    case "add":
+    {
+        int n = int.Parse(args[2], CultureInfo.InvariantCulture);
+        WaitForParties(segment, int.Parse(args[3], CultureInfo.InvariantCulture));
+        for (int i = 0; i < n; i++)
+            segment.AddAtomic(1);
+        Console.WriteLine("done");
+        return 0;
+    }
+    case "prop-inc":
+    {
+        int n = int.Parse(args[2], CultureInfo.InvariantCulture);
+        for (int i = 0; i < n; i++)
+            segment.Flags = segment.Flags + 1;
+        Console.WriteLine("done");
+        return 0;
+    }
+    default:
+        Console.Error.WriteLine($"unknown command {args[0]}");
+        return 2;
+}
+
+// A start barrier in the segment itself, so the parties really overlap instead of running one after another.
+static void WaitForParties(CounterSegment segment, int parties)
+{
+    segment.AddReady(1);
+    var clock = Stopwatch.StartNew();
+    while (segment.CompareExchangeReady(0, 0) < parties)
+    {
+        if (clock.Elapsed > TimeSpan.FromSeconds(60))
+            throw new TimeoutException("The other parties never arrived.");
+        Thread.Sleep(1);
+    }
+}

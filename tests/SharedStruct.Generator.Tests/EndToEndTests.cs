@@ -1,0 +1,134 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Threading.Tasks;
+using Xunit;
+
+namespace SharedStruct.Generator.Tests;
+
+/// <summary>
+/// The generated API used by real processes: a child app compiled with the generator as an analyzer (at C# 10) opens
+/// the same segment from several processes. Each test gets its own segment directory under /dev/shm (the segment name
+/// is fixed by the struct's attribute, so the directory is what makes it unique), removed in finally.
+/// </summary>
+public sealed class EndToEndTests : IDisposable
+{
+    private static readonly string ChildPath = typeof(EndToEndTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "EndToEndChild").Value!;
+
+    private readonly string _directory;
+    private readonly List<Process> _children = new();
+
+    public EndToEndTests()
+    {
+        string root = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
+        _directory = Path.Combine(root, "sst-test-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(_directory);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    [Fact]
+    public async Task WritesInOneProcessAreSeenInAnother()
+    {
+        SkipUnlessUnix();
+        Assert.Equal("created", await RunAsync("set", _directory, "42", "hello, world"));
+        string seen = await RunAsync("get", _directory);
+        Assert.Equal("42|hello, world|0102030405060708090A0B0C0D0E0F10|1.5,-2.25|Busy|0|0", seen);
+
+        Assert.Equal("opened", await RunAsync("set", _directory, "-7", new string('x', 40)));
+        // Note is a fixed char[32]: the string is truncated to 31 characters and NUL-terminated.
+        Assert.StartsWith("-7|" + new string('x', 31) + "|", await RunAsync("get", _directory), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LockedIncrementsAreExactUnderContention()
+    {
+        SkipUnlessUnix();
+        const int perProcess = 100_000;
+        const int processes = 3;
+        string[] outputs = await Task.WhenAll(Enumerable.Range(0, processes)
+            .Select(_ => RunAsync("lock-inc", _directory, perProcess.ToString(), processes.ToString())));
+        Assert.All(outputs, o => Assert.Equal("done", o));
+        Assert.StartsWith($"{perProcess * processes}|", await RunAsync("get", _directory), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AtomicAddIsExactUnderContentionWithoutTheLock()
+    {
+        SkipUnlessUnix();
+        const int perProcess = 200_000;
+        const int processes = 3;
+        string[] outputs = await Task.WhenAll(Enumerable.Range(0, processes)
+            .Select(_ => RunAsync("add", _directory, perProcess.ToString(), processes.ToString())));
+        Assert.All(outputs, o => Assert.Equal("done", o));
+        Assert.EndsWith($"|{perProcess * processes}", await RunAsync("get", _directory), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GuardedPropertiesWorkAcrossProcesses()
+    {
+        SkipUnlessUnix();
+        // Sequential processes each doing get-then-set through the guarded properties: every write lands.
+        for (int i = 0; i < 3; i++)
+            Assert.Equal("done", await RunAsync("prop-inc", _directory, "1000"));
+        string[] fields = (await RunAsync("get", _directory)).Split('|');
+        Assert.Equal("3000", fields[5]);
+    }
+
+    public void Dispose()
+    {
+        foreach (Process child in _children)
+        {
+            try
+            {
+                if (!child.HasExited)
+                    child.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // already gone
+            }
+            child.Dispose();
+        }
+        if (Directory.Exists(_directory))
+            Directory.Delete(_directory, recursive: true);
+    }
+
+    private static void SkipUnlessUnix()
+    {
+        if (OperatingSystem.IsWindows())
+            Assert.Skip("The tests place segments in a per-test directory, a Unix-only option.");
+    }
+
+    private async Task<string> RunAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        // No debugger/diagnostics IPC: a killed child would otherwise leave its pipes and socket behind in /tmp.
+        start.Environment["DOTNET_EnableDiagnostics"] = "0";
+        start.ArgumentList.Add(ChildPath);
+        foreach (string arg in args)
+            start.ArgumentList.Add(arg);
+        Process child = Process.Start(start) ?? throw new InvalidOperationException("Could not start the child.");
+        lock (_children)
+            _children.Add(child);
+
+        Task<string> stdout = child.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        Task<string> stderr = child.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        // A generous bound so a deadlock fails the test instead of hanging the run.
+        using var timeout = new System.Threading.CancellationTokenSource(TimeSpan.FromMinutes(3));
+        using var linked = System.Threading.CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, TestContext.Current.CancellationToken);
+        await child.WaitForExitAsync(linked.Token);
+        string output = (await stdout).Trim();
+        Assert.True(child.ExitCode == 0, $"Child '{string.Join(' ', args)}' exited with {child.ExitCode}: {await stderr}");
+        return output;
+    }
+}

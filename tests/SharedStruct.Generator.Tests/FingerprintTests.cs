@@ -1,0 +1,80 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using SharedStruct.Generator.Model;
+using SharedStruct.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace SharedStruct.Generator.Tests;
+
+/// <summary>The compile-time fingerprint follows the layout and nothing else.</summary>
+public sealed class FingerprintTests
+{
+    private const string Baseline = """
+        using SharedStruct;
+
+        namespace Demo;
+
+        [SharedSegment("demo.counter")]
+        public unsafe partial struct Counter
+        {
+            public long Hits;
+            public int Flags;
+            public fixed char Note[100];
+        }
+        """;
+
+    [Theory]
+    [InlineData("type", "public int Flags;", "public uint Flags;")]
+    [InlineData("type width", "public long Hits;", "public int Hits;")]
+    [InlineData("name", "public int Flags;", "public int Options;")]
+    [InlineData("order", "public long Hits;\n    public int Flags;", "public int Flags;\n    public long Hits;")]
+    [InlineData("buffer length", "Note[100]", "Note[101]")]
+    [InlineData("added field", "public int Flags;", "public int Flags;\n    public byte Extra;")]
+    [InlineData("packing", "[SharedSegment(\"demo.counter\")]", "[SharedSegment(\"demo.counter\")]\n[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential, Pack = 4)]")]
+    public void LayoutChangesChangeIt(string what, string from, string to)
+    {
+        string changed = Baseline.Replace(from, to);
+        Assert.NotEqual(Baseline, changed);
+        Assert.True(Fingerprint(Baseline) != Fingerprint(changed), $"A {what} change kept the fingerprint.");
+    }
+
+    [Theory]
+    [InlineData("comments", "public int Flags;", "// the flags\n    public int Flags; /* really */")]
+    [InlineData("whitespace", "public long Hits;", "public   long\n\n        Hits ;")]
+    [InlineData("methods", "public int Flags;", "public int Flags;\n    public long Twice() => Hits * 2;\n    public static void Reset() { }")]
+    [InlineData("properties", "public int Flags;", "public int Flags;\n    public bool IsSet => Flags != 0;")]
+    [InlineData("constants and statics", "public int Flags;", "public int Flags;\n    public const int Max = 3;\n    public static long Shared;")]
+    [InlineData("lock timeout", "[SharedSegment(\"demo.counter\")]", "[SharedSegment(\"demo.counter\", LockTimeoutMilliseconds = 50)]")]
+    public void NonLayoutChangesKeepIt(string what, string from, string to)
+    {
+        string changed = Baseline.Replace(from, to);
+        Assert.NotEqual(Baseline, changed);
+        Assert.True(Fingerprint(Baseline) == Fingerprint(changed), $"A {what} change altered the fingerprint.");
+    }
+
+    [Fact]
+    public void EqualsTheRuntimeHashOfTheDescription()
+    {
+        SegmentModel model = Model(Baseline);
+        Assert.Equal(SegmentLayout.ComputeFingerprint(model.Description), model.Fingerprint);
+        Assert.Equal(
+            "sharedstruct-layout 1\n" +
+            "struct Demo.Counter size=216 kind=Sequential pack=0\n" +
+            "field Hits int64 offset=0 size=8\n" +
+            "field Flags int32 offset=8 size=4\n" +
+            "field Note char[100] offset=12 size=200",
+            model.Description);
+    }
+
+    private static ulong Fingerprint(string source) => Model(source).Fingerprint;
+
+    internal static SegmentModel Model(string source)
+    {
+        CSharpCompilation compilation = GeneratorHarness.Compilation(LanguageVersion.CSharp12, source);
+        GeneratorRunResult result = GeneratorHarness.Driver(LanguageVersion.CSharp12, trackSteps: true)
+            .RunGenerators(compilation, TestContext.Current.CancellationToken).GetRunResult().Results.Single();
+        Assert.Null(result.Exception);
+        return Assert.IsType<SegmentModel>(result.TrackedSteps[TrackingNames.ValidModels].Single().Outputs.Single().Value);
+    }
+}
