@@ -1,0 +1,82 @@
+using System;
+using System.Globalization;
+using System.Threading;
+using SharedStruct;
+using SharedStruct.Samples.SharedNote;
+
+// SharedNote: every running instance shares one 100-character note.
+//   set <text>   store the note        show   print it
+//   watch        print each change (Ctrl+C to stop; --count N stops after N changes)
+//   [--dir DIR]  segment directory
+
+string? directory = null;
+int count = int.MaxValue;
+var words = new System.Collections.Generic.List<string>();
+for (int i = 0; i < args.Length; i++)
+{
+    if (args[i] == "--dir") directory = args[++i];
+    else if (args[i] == "--count") count = int.Parse(args[++i], CultureInfo.InvariantCulture);
+    else words.Add(args[i]);
+}
+if (words.Count == 0)
+{
+    Console.Error.WriteLine("usage: SharedNote set <text> | show | watch [--count N] [--dir DIR]");
+    return 2;
+}
+
+using NoteSegment note = Note.Open(new SharedSegmentOptions { Directory = directory });
+switch (words[0])
+{
+    case "set":
+    {
+        string text = string.Join(' ', words.GetRange(1, words.Count - 1));
+        // Text, version and author change together, under one lock.
+        using (var guard = note.Lock())
+        {
+            Span<char> chars;
+            unsafe
+            {
+                chars = System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref guard.Value.Text[0], 100);
+            }
+            int length = Math.Min(text.Length, 99);
+            text.AsSpan(0, length).CopyTo(chars);
+            chars.Slice(length).Clear();
+            guard.Value.Version++;
+            guard.Value.AuthorPid = Environment.ProcessId;
+        }
+        Console.WriteLine($"note set: {note.Text}");
+        break;
+    }
+    case "show":
+        Print(note.ReadSnapshot());
+        break;
+    case "watch":
+    {
+        Note last = note.ReadSnapshot();
+        Print(last);
+        for (int changes = 0; changes < count;)
+        {
+            Thread.Sleep(50);
+            Note now = note.ReadSnapshot();
+            if (now.Version != last.Version)
+            {
+                Print(now);
+                last = now;
+                changes++;
+            }
+        }
+        break;
+    }
+    default:
+        Console.Error.WriteLine($"unknown command '{words[0]}': use set, show or watch");
+        return 2;
+}
+return 0;
+
+static unsafe void Print(Note n)
+{
+    string text = new string(n.Text, 0, 100);
+    int end = text.IndexOf('\0');
+    text = end < 0 ? text : text.Substring(0, end);
+    Console.WriteLine(n.Version == 0 ? "note: (empty)" : $"note v{n.Version} by process {n.AuthorPid}: {text}");
+}
