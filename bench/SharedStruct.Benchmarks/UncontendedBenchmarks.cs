@@ -25,7 +25,7 @@ public unsafe class UncontendedBenchmarks
 
     private readonly string _name = "bench-" + Environment.ProcessId;
     private SharedSegment<BenchPayload> _segment = null!;
-    private GeneratedBench _generated = null!;
+    private GeneratedPayloadSegment _generated = null!;
     private NamedMutexRecipe _recipe = null!;
     private BenchPayload* _raw;
     private long _sink;
@@ -37,7 +37,7 @@ public unsafe class UncontendedBenchmarks
         _raw = (BenchPayload*)Unsafe.AsPointer(ref _segment.GetUnsynchronizedReference());
         RobustPthreadMutex.Init(_raw->Mutex);
         _recipe = new NamedMutexRecipe(_name, create: true);
-        _generated = GeneratedBench.Open(_name + "-gen");
+        _generated = GeneratedPayload.Open();
     }
 
     [GlobalCleanup]
@@ -47,7 +47,8 @@ public unsafe class UncontendedBenchmarks
         _segment.Dispose();
         _recipe.Dispose();
         _recipe.Delete();
-        _generated.DeleteAndDispose();
+        _generated.Delete();
+        _generated.Dispose();
     }
 
     // ---------------------------------------------------------------- lock + write + release
@@ -95,7 +96,7 @@ public unsafe class UncontendedBenchmarks
     }
 
     [Benchmark, BenchmarkCategory(GetCategory)]
-    public long GeneratedPropertyGet() => _generated.Get();
+    public long GeneratedPropertyGet() => _generated.Hits;
 
     [Benchmark, BenchmarkCategory(GetCategory)]
     public long RawPointerRead() => Volatile.Read(ref _raw->Hits);
@@ -114,7 +115,7 @@ public unsafe class UncontendedBenchmarks
     }
 
     [Benchmark, BenchmarkCategory(SetCategory)]
-    public void GeneratedPropertySet() => _generated.Set(++_sink);
+    public void GeneratedPropertySet() => _generated.Other = ++_sink;
 
     [Benchmark, BenchmarkCategory(SetCategory)]
     public void RawPointerWrite() => Volatile.Write(ref _raw->Other, ++_sink);
@@ -128,7 +129,7 @@ public unsafe class UncontendedBenchmarks
     public long InterlockedAddRawPointer() => Interlocked.Add(ref _raw->Hits, 1);
 
     [Benchmark, BenchmarkCategory(AddCategory)]
-    public long GeneratedAdd() => _generated.Add(1);
+    public long GeneratedAdd() => _generated.AddHits(1);
 
     // ---------------------------------------------------------------- open
 
