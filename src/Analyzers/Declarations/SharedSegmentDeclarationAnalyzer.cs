@@ -306,7 +306,7 @@ public sealed class SharedSegmentDeclarationAnalyzer : DiagnosticAnalyzer
                 {
                     TypeKind.Interface => "an interface",
                     TypeKind.Delegate => "a delegate",
-                    _ => "an object reference",
+                    _ => "an object",
                 };
                 return $"{kind} {heap}; store the data itself as unmanaged fields, or an index or ID every process can resolve";
         }

@@ -1,0 +1,2 @@
+namespace SharedStruct.CodeFixes;
+internal static class Placeholder { }
