@@ -7,8 +7,6 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Formatting;
-using Microsoft.CodeAnalysis.Simplification;
 using SharedStruct.Analyzers;
 
 namespace SharedStruct.CodeFixes;
@@ -40,9 +38,23 @@ public sealed class FiniteTimeoutCodeFix : DocumentCodeFixProvider
             ? expression
             : null;
 
+    /// <summary>The shortest spelling of System.TimeSpan that binds at <paramref name="position"/>.</summary>
+    private static string TimeSpanName(SemanticModel model, int position)
+    {
+        INamedTypeSymbol? timeSpan = model.Compilation.GetTypeByMetadataName("System.TimeSpan");
+        foreach (string candidate in new[] { "TimeSpan", "System.TimeSpan" })
+        {
+            ITypeSymbol? bound = model.GetSpeculativeTypeInfo(position, SyntaxFactory.ParseTypeName(candidate), SpeculativeBindingOption.BindAsTypeOrNamespace).Type;
+            if (SymbolEqualityComparer.Default.Equals(bound, timeSpan))
+                return candidate;
+        }
+        return "global::System.TimeSpan";
+    }
+
     protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         SyntaxNode root = (await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
+        SemanticModel model = (await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false))!;
         var targets = diagnostics
             .Select(d => (Node: Target(root, d), Attribute: IsAttribute(d)))
             .Where(t => t.Node is not null)
@@ -52,8 +64,7 @@ public sealed class FiniteTimeoutCodeFix : DocumentCodeFixProvider
             bool attribute = targets.First(t => t.Node == original).Attribute;
             ExpressionSyntax replacement = attribute
                 ? SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(1000))
-                : SyntaxFactory.ParseExpression("global::System.TimeSpan.FromSeconds(1)")
-                    .WithAdditionalAnnotations(Simplifier.Annotation, Formatter.Annotation);
+                : SyntaxFactory.ParseExpression(TimeSpanName(model, original.SpanStart) + ".FromSeconds(1)");
             return replacement.WithTriviaFrom(original);
         });
         return document.WithSyntaxRoot(fixedRoot);
