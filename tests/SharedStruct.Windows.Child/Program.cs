@@ -26,6 +26,8 @@ internal unsafe struct BigCounter
 /// Child repl NAME [--file PATH] [--fingerprint N] [--big] [--mode create-or-open|create-new|open-existing]
 ///   commands: lock MS | unlock | get | set V | inc N | flush | exit
 /// Child names NAME...        prints "accepted" or "refused TYPE" per name
+/// Child peek NAME [--try-write]   read-only open: prints "value V"; then tries to write through the read-only view
+/// Child squat NAME           creates the segment's section with another owner (SYSTEM), as a squatter would; waits for stdin
 /// Child hello                prints "hello PID" (warms up a fresh WINEPREFIX)
 /// </code>
 /// </summary>
@@ -40,6 +42,8 @@ internal static class Program
                 "hello" => Hello(),
                 "names" => Names(args[1..]),
                 "repl" when args.Length >= 2 => Repl(args[1], args[2..]),
+                "peek" when args.Length >= 2 => Peek(args[1], args.Length > 2 && args[2] == "--try-write"),
+                "squat" when args.Length >= 2 => Squat(args[1]),
                 _ => Usage(),
             };
         }
@@ -59,6 +63,33 @@ internal static class Program
     private static int Hello()
     {
         Say($"hello {Environment.ProcessId} {(OperatingSystem.IsWindows() ? "windows" : "other")}");
+        return 0;
+    }
+
+    private static unsafe int Peek(string name, bool tryWrite)
+    {
+        string description = "windows-child Counter seed=1";
+        var layout = new SegmentLayout(SegmentLayout.ComputeFingerprint(description), description);
+        using var segment = SharedSegment<Counter>.OpenReadOnly(name, layout: layout);
+        Say("value " + segment.Read(TimeSpan.FromSeconds(10)).Value.ToString(CultureInfo.InvariantCulture));
+        if (tryWrite)
+        {
+            // The API has no write path; go around it. A read-only view must make the processor refuse the store.
+            fixed (Counter* p = &segment.GetUnsynchronizedReference())
+                p->Value = -1;
+            Say("wrote");
+        }
+        return 0;
+    }
+
+    private static int Squat(string name)
+    {
+        if (!OperatingSystem.IsWindows())
+            throw new PlatformNotSupportedException("squat is a Windows scenario");
+        nint section = Squatter.Create(@"Local\sharedstruct." + name);
+        Say("squatting");
+        Console.In.ReadLine();
+        Squatter.Close(section);
         return 0;
     }
 

@@ -44,6 +44,8 @@ public sealed class WineChild : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ExitCode => _process.ExitCode;
+
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>The next line the child prints; fails the test if none comes within <paramref name="timeout"/>.</summary>

@@ -213,6 +213,49 @@ public sealed class WineScenarioTests(WineFixture wine)
         Assert.StartsWith("error System.IO.FileNotFoundException ", opener.ReadLine());
     }
 
+    [Fact]
+    public void A_read_only_view_reads_and_the_processor_refuses_a_write_through_it()
+    {
+        wine.Require();
+        string name = NewName();
+        using WineChild owner = wine.Start("repl", name);
+        owner.ExpectReady();
+        Assert.Equal("set", owner.Ask("set 99"));
+
+        using (WineChild reader = wine.Start("peek", name))
+        {
+            Assert.Equal("value 99", reader.ReadLine());
+            reader.WaitForExit(TimeSpan.FromSeconds(30));
+            Assert.Equal(0, reader.ExitCode);
+        }
+
+        using (WineChild vandal = wine.Start("peek", name, "--try-write"))
+        {
+            Assert.Equal("value 99", vandal.ReadLine());
+            vandal.WaitForExit(TimeSpan.FromSeconds(60));
+            Assert.False(vandal.TryReadLine(TimeSpan.Zero, out string? wrote) && wrote == "wrote", "A write through the read-only view succeeded.");
+            Assert.NotEqual(0, vandal.ExitCode); // killed by the access violation
+        }
+        Assert.Equal("value 99", owner.Ask("get"));
+        owner.Exit();
+    }
+
+    [Fact]
+    public void An_owner_only_open_refuses_a_section_another_owner_made()
+    {
+        wine.Require();
+        string name = NewName();
+        using WineChild squatter = wine.Start("squat", name);
+        Assert.Equal("squatting", squatter.ReadLine());
+
+        using WineChild victim = wine.Start("repl", name);
+        string line = victim.ReadLine();
+        Assert.True(line.StartsWith("error System.UnauthorizedAccessException ", StringComparison.Ordinal), $"The squatted section was not refused: {line}");
+        Assert.Contains("S-1-5-18", line); // names the owner it found (LocalSystem)
+        squatter.Send("");
+        squatter.WaitForExit(TimeSpan.FromSeconds(30));
+    }
+
     private static string Prefix(string line)
     {
         int i = line.IndexOf(" waitedMs=", StringComparison.Ordinal);
