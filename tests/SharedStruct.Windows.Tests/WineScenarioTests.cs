@@ -79,6 +79,7 @@ public sealed class WineScenarioTests(WineFixture wine)
         // The waiter keeps the segment alive across trials: a page-file-backed section dies with its last process.
         using WineChild waiter = wine.Start("repl", name);
         waiter.ExpectReady();
+        var waits = new List<long>();
         for (int trial = 1; trial <= trials; trial++)
         {
             using WineChild holder = wine.Start("repl", name);
@@ -96,11 +97,15 @@ public sealed class WineScenarioTests(WineFixture wine)
             Assert.True(answer.StartsWith("locked abandoned=True waitedMs=", StringComparison.Ordinal), $"Trial {trial}: expected the lock reported abandoned, got: {answer}");
             long waited = long.Parse(answer.Substring(answer.LastIndexOf('=') + 1), CultureInfo.InvariantCulture);
             Assert.InRange(waited, 0, lockTimeoutMs);
+            waits.Add(waited);
             Assert.Equal("unlocked", waiter.Ask("unlock"));
             // Still usable, and the dead holder's last completed write is there.
             Assert.Equal("value " + trial.ToString(CultureInfo.InvariantCulture), waiter.Ask("get"));
         }
         waiter.Exit();
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"{trials}/{trials} abandonments detected; lock waits including the kill (ms): {string.Join(", ", waits)}. " +
+            $"Setup: publish {wine.PublishTime.TotalSeconds:F1} s, first start in a fresh prefix {wine.PrefixTime.TotalSeconds:F1} s.");
     }
 
     [Fact]
