@@ -24,6 +24,7 @@ internal unsafe struct BigCounter
 /// scenario. Every answer is one line on stdout.
 /// <code>
 /// Child repl NAME [--file PATH] [--fingerprint N] [--big] [--mode create-or-open|create-new|open-existing]
+///                [--global] [--sharing owner|group|everyone] [--open-timeout MS]
 ///   commands: lock MS | unlock | get | set V | inc N | flush | exit
 /// Child names NAME...        prints "accepted" or "refused TYPE" per name
 /// Child peek NAME [--try-write]   read-only open: prints "value V"; then tries to write through the read-only view
@@ -122,6 +123,16 @@ internal static class Program
                 case "--file": options.FilePath = rest[++i]; break;
                 case "--fingerprint": fingerprintSeed = long.Parse(rest[++i], CultureInfo.InvariantCulture); break;
                 case "--big": big = true; break;
+                case "--global": options.Global = true; break;
+                case "--open-timeout": options.OpenTimeout = TimeSpan.FromMilliseconds(int.Parse(rest[++i], CultureInfo.InvariantCulture)); break;
+                case "--sharing":
+                    options.Sharing = rest[++i] switch
+                    {
+                        "group" => SegmentSharing.Group,
+                        "everyone" => SegmentSharing.Everyone,
+                        _ => SegmentSharing.OwnerOnly,
+                    };
+                    break;
                 case "--mode":
                     options.Mode = rest[++i] switch
                     {

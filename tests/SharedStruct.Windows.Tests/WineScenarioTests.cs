@@ -193,7 +193,8 @@ public sealed class WineScenarioTests(WineFixture wine)
         File.WriteAllBytes(file, []);
         try
         {
-            using WineChild child = wine.Start("repl", NewName(), "--file", WineFixture.WindowsPath(file));
+            // A short open timeout: an empty file is first taken for a racing creator that has not sized it yet.
+            using WineChild child = wine.Start("repl", NewName(), "--file", WineFixture.WindowsPath(file), "--open-timeout", "500");
             Assert.StartsWith("error System.IO.InvalidDataException ", child.ReadLine());
             Assert.Equal(0, new FileInfo(file).Length);
         }
@@ -216,6 +217,32 @@ public sealed class WineScenarioTests(WineFixture wine)
         }
         using WineChild opener = wine.Start("repl", name, "--mode", "open-existing");
         Assert.StartsWith("error System.IO.FileNotFoundException ", opener.ReadLine());
+    }
+
+    [Fact]
+    public void Global_and_local_namespaces_are_separate_and_wider_sharing_still_opens()
+    {
+        wine.Require();
+        string name = NewName();
+        using WineChild global = wine.Start("repl", name, "--global", "--sharing", "everyone");
+        string ready = global.ExpectReady();
+        Assert.Contains(@"location=Global\sharedstruct." + name, ready);
+        Assert.Equal("set", global.Ask("set 11"));
+
+        using (WineChild globalReader = wine.Start("repl", name, "--global", "--mode", "open-existing"))
+        {
+            Assert.StartsWith("ready creator=False", globalReader.ExpectReady());
+            Assert.Equal("value 11", globalReader.Ask("get"));
+            globalReader.Exit();
+        }
+        using (WineChild localReader = wine.Start("repl", name, "--mode", "open-existing"))
+            Assert.StartsWith("error System.IO.FileNotFoundException ", localReader.ReadLine());
+
+        using WineChild group = wine.Start("repl", name, "--sharing", "group");
+        Assert.StartsWith("ready creator=True", group.ExpectReady()); // Local\: a different segment
+        Assert.Equal("value 0", group.Ask("get"));
+        group.Exit();
+        global.Exit();
     }
 
     [Fact]
