@@ -184,6 +184,7 @@ internal sealed unsafe class WindowsPlatform : IPlatform
     {
         string? owner = WindowsSecurity.OwnerOf(section, Win32.SE_KERNEL_OBJECT);
         string me = WindowsSecurity.UserSid;
+        // The handle was opened with READ_CONTROL, so an unreadable owner is a kernel oddity, not a squatter's doing.
         if (owner is not null && !string.Equals(owner, me, StringComparison.OrdinalIgnoreCase))
             throw new UnauthorizedAccessException(
                 $"Refusing {what}: it belongs to {owner}, not to this user ({me}). Another user's segment could feed this process forged data. " +
