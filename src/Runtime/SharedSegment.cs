@@ -14,7 +14,8 @@ public static class SharedSegment
 
     /// <summary>
     /// Removes the named segment. Processes that have it open keep their mapping until they close it; the next
-    /// <c>Open</c> creates a fresh one. Returns false if there was none.
+    /// <c>Open</c> creates a fresh one. Returns false if there was none. On Windows a named segment cannot be deleted:
+    /// it vanishes by itself when the last process that has it open closes it, so this always returns false there.
     /// </summary>
     public static bool Delete(string name, SharedSegmentOptions? options = null)
     {
@@ -29,7 +30,7 @@ public static class SharedSegment
         return Platforms.Current.Locate(name, options ?? SharedSegmentOptions.Default);
     }
 
-    /// <summary>The names of the named segments that exist in the segment directory (Unix).</summary>
+    /// <summary>The names of the named segments that exist in the segment directory (Unix; always empty on Windows, which cannot list them).</summary>
     public static IEnumerable<string> EnumerateNames(SharedSegmentOptions? options = null) =>
         Platforms.Current.EnumerateNames(options ?? SharedSegmentOptions.Default);
 }

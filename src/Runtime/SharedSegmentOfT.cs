@@ -16,6 +16,8 @@ public delegate void SegmentInitializer<T>(ref T value) where T : unmanaged;
 /// <remarks>
 /// A segment outlives the processes that use it: it lives until <see cref="SharedSegment.Delete"/> removes it or the
 /// machine restarts (file-backed segments survive restarts). <see cref="Dispose"/> only closes this view.
+/// On Windows a named segment is a page-file-backed section, which lives only while some process has it open: it
+/// vanishes (contents and all) when the last process closes it or dies, and cannot be deleted before that.
 /// </remarks>
 /// <typeparam name="T">An unmanaged struct: no references, so its bytes mean the same in every process.</typeparam>
 public sealed unsafe class SharedSegment<T> : IDisposable where T : unmanaged
@@ -160,7 +162,10 @@ public sealed unsafe class SharedSegment<T> : IDisposable where T : unmanaged
     /// <summary>Writes the payload's dirty pages to the backing file and waits for the write (msync / FlushViewOfFile).</summary>
     public void Flush() => _core.Flush();
 
-    /// <summary>Removes the segment's name now; processes that have it open keep using it until they close it.</summary>
+    /// <summary>
+    /// Removes the segment's name now; processes that have it open keep using it until they close it. On Windows a
+    /// named segment cannot be deleted (it vanishes with its last process) and this returns false.
+    /// </summary>
     public bool Delete() => _core.DeleteBacking();
 
     /// <summary>Unmaps the segment and leaves the process table. The segment itself stays until deleted.</summary>

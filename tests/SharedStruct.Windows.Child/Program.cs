@@ -1,0 +1,250 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Threading;
+using SharedStruct;
+
+namespace SharedStruct.Windows.Child;
+
+/// <summary>The payload every scenario shares.</summary>
+internal struct Counter
+{
+    public long Value;
+}
+
+/// <summary>A payload of another size, for the layout-mismatch scenario; only its size matters.</summary>
+internal unsafe struct BigCounter
+{
+    public fixed byte Padding[4096];
+}
+
+/// <summary>
+/// A scripted segment user, driven line by line over stdin so that one (slow to start) Wine process can play a whole
+/// scenario. Every answer is one line on stdout.
+/// <code>
+/// Child repl NAME [--file PATH] [--fingerprint N] [--big] [--mode create-or-open|create-new|open-existing]
+///                [--global] [--sharing owner|group|everyone] [--open-timeout MS]
+///   commands: lock MS | unlock | get | set V | inc N | flush | exit
+/// Child names NAME...        prints "accepted" or "refused TYPE" per name
+/// Child peek NAME [--try-write]   read-only open: prints "value V"; then tries to write through the read-only view
+/// Child squat NAME           creates the segment's section with another owner (SYSTEM), as a squatter would; waits for stdin
+/// Child hello                prints "hello PID" (warms up a fresh WINEPREFIX)
+/// </code>
+/// </summary>
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        try
+        {
+            return args.Length == 0 ? Usage() : args[0] switch
+            {
+                "hello" => Hello(),
+                "names" => Names(args[1..]),
+                "repl" when args.Length >= 2 => Repl(args[1], args[2..]),
+                "peek" when args.Length >= 2 => Peek(args[1], args.Length > 2 && args[2] == "--try-write"),
+                "squat" when args.Length >= 2 => Squat(args[1]),
+                _ => Usage(),
+            };
+        }
+        catch (Exception e)
+        {
+            Say($"error {e.GetType().FullName} {OneLine(e.Message)}");
+            return 2;
+        }
+    }
+
+    private static int Usage()
+    {
+        Say("error usage: hello | names NAME... | repl NAME [--file PATH] [--fingerprint N] [--big] [--mode M]");
+        return 64;
+    }
+
+    private static int Hello()
+    {
+        Say($"hello {Environment.ProcessId} {(OperatingSystem.IsWindows() ? "windows" : "other")}");
+        return 0;
+    }
+
+    private static unsafe int Peek(string name, bool tryWrite)
+    {
+        string description = "windows-child Counter seed=1";
+        var layout = new SegmentLayout(SegmentLayout.ComputeFingerprint(description), description);
+        using var segment = SharedSegment<Counter>.OpenReadOnly(name, layout: layout);
+        Say("value " + segment.Read(TimeSpan.FromSeconds(10)).Value.ToString(CultureInfo.InvariantCulture));
+        if (tryWrite)
+        {
+            // The API has no write path; go around it. A read-only view must make the processor refuse the store.
+            fixed (Counter* p = &segment.GetUnsynchronizedReference())
+                p->Value = -1;
+            Say("wrote");
+        }
+        return 0;
+    }
+
+    private static int Squat(string name)
+    {
+        if (!OperatingSystem.IsWindows())
+            throw new PlatformNotSupportedException("squat is a Windows scenario");
+        nint section = Squatter.Create(@"Local\sharedstruct." + name);
+        Say("squatting");
+        Console.In.ReadLine();
+        Squatter.Close(section);
+        return 0;
+    }
+
+    private static int Names(string[] names)
+    {
+        foreach (string name in names)
+        {
+            try
+            {
+                using var segment = SharedSegment<Counter>.Open(name);
+                Say("accepted " + name);
+            }
+            catch (Exception e)
+            {
+                Say($"refused {e.GetType().FullName} {OneLine(e.Message)}");
+            }
+        }
+        return 0;
+    }
+
+    private static int Repl(string name, string[] rest)
+    {
+        var options = new SharedSegmentOptions { OpenTimeout = TimeSpan.FromSeconds(10) };
+        long fingerprintSeed = 1;
+        bool big = false;
+        for (int i = 0; i < rest.Length; i++)
+        {
+            switch (rest[i])
+            {
+                case "--file": options.FilePath = rest[++i]; break;
+                case "--fingerprint": fingerprintSeed = long.Parse(rest[++i], CultureInfo.InvariantCulture); break;
+                case "--big": big = true; break;
+                case "--global": options.Global = true; break;
+                case "--open-timeout": options.OpenTimeout = TimeSpan.FromMilliseconds(int.Parse(rest[++i], CultureInfo.InvariantCulture)); break;
+                case "--sharing":
+                    options.Sharing = rest[++i] switch
+                    {
+                        "group" => SegmentSharing.Group,
+                        "everyone" => SegmentSharing.Everyone,
+                        _ => SegmentSharing.OwnerOnly,
+                    };
+                    break;
+                case "--mode":
+                    options.Mode = rest[++i] switch
+                    {
+                        "create-new" => SegmentOpenMode.CreateNew,
+                        "open-existing" => SegmentOpenMode.OpenExisting,
+                        _ => SegmentOpenMode.CreateOrOpen,
+                    };
+                    break;
+                default: throw new ArgumentException("unknown option " + rest[i]);
+            }
+        }
+        string description = $"windows-child {(big ? "BigCounter" : "Counter")} seed={fingerprintSeed}";
+        var layout = new SegmentLayout(SegmentLayout.ComputeFingerprint(description), description);
+        if (big)
+        {
+            using var bigSegment = SharedSegment<BigCounter>.Open(name, options, layout);
+            Say($"ready creator={bigSegment.IsCreator} pid={Environment.ProcessId}");
+            return 0;
+        }
+        using var segment = SharedSegment<Counter>.Open(name, options, layout);
+        Say($"ready creator={segment.IsCreator} pid={Environment.ProcessId} location={segment.Location}");
+        return Serve(segment);
+    }
+
+    private static int Serve(SharedSegment<Counter> segment)
+    {
+        SegmentGuard<Counter> held = default;
+        string? line;
+        while ((line = Console.In.ReadLine()) is not null)
+        {
+            string[] words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (words.Length == 0)
+                continue;
+            try
+            {
+                switch (words[0])
+                {
+                    case "lock":
+                    {
+                        var timeout = TimeSpan.FromMilliseconds(int.Parse(words[1], CultureInfo.InvariantCulture));
+                        long start = Stopwatch.GetTimestamp();
+                        if (segment.TryLock(timeout, out SegmentGuard<Counter> guard))
+                        {
+                            held = guard;
+                            Say($"locked abandoned={held.WasAbandoned} waitedMs={(long)Stopwatch.GetElapsedTime(start).TotalMilliseconds}");
+                        }
+                        else
+                        {
+                            Say($"timeout waitedMs={(long)Stopwatch.GetElapsedTime(start).TotalMilliseconds}");
+                        }
+                        break;
+                    }
+                    case "unlock":
+                        held.Dispose();
+                        held = default;
+                        Say("unlocked");
+                        break;
+                    case "get":
+                    {
+                        using SegmentGuard<Counter> guard = segment.Lock(TimeSpan.FromSeconds(10));
+                        Say("value " + guard.Value.Value.ToString(CultureInfo.InvariantCulture));
+                        break;
+                    }
+                    case "set":
+                    {
+                        using SegmentGuard<Counter> guard = segment.Lock(TimeSpan.FromSeconds(10));
+                        guard.Value.Value = long.Parse(words[1], CultureInfo.InvariantCulture);
+                        Say("set");
+                        break;
+                    }
+                    case "inc":
+                    {
+                        int n = int.Parse(words[1], CultureInfo.InvariantCulture);
+                        for (int i = 0; i < n; i++)
+                        {
+                            using SegmentGuard<Counter> guard = segment.Lock(TimeSpan.FromSeconds(30));
+                            // Deliberately not atomic: read, let others run, write back. Only the lock keeps the total exact.
+                            long v = guard.Value.Value;
+                            if ((i & 63) == 0)
+                                Thread.Yield();
+                            guard.Value.Value = v + 1;
+                        }
+                        Say("incremented " + n.ToString(CultureInfo.InvariantCulture));
+                        break;
+                    }
+                    case "flush":
+                        segment.Flush();
+                        Say("flushed");
+                        break;
+                    case "exit":
+                        held.Dispose();
+                        Say("bye");
+                        return 0;
+                    default:
+                        Say("error unknown command " + words[0]);
+                        break;
+                }
+            }
+            catch (Exception e)
+            {
+                Say($"error {e.GetType().FullName} {OneLine(e.Message)}");
+            }
+        }
+        held.Dispose();
+        return 0;
+    }
+
+    private static string OneLine(string s) => s.Replace('\r', ' ').Replace('\n', ' ');
+
+    private static void Say(string line)
+    {
+        Console.Out.WriteLine(line);
+        Console.Out.Flush();
+    }
+}
