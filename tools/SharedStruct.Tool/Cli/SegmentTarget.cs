@@ -98,7 +98,7 @@ internal sealed class SegmentTarget
     /// <summary>Reports a foreign or damaged file, stressing that it was left as it was.</summary>
     public int ReportProblem(ToolConsole console, SegmentInfo info)
     {
-        console.WriteError($"{Display} at {info.Location} ({info.Size} bytes) is not a usable SharedStruct segment: {info.Problem}. " +
+        console.WriteError($"{Display} at {info.Location} ({info.Size} bytes) is not a usable SharedStruct segment: {Show.Problem(info)}. " +
                            "It was only read, not modified.");
         return ExitCodes.BadSegment;
     }

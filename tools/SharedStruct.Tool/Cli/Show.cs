@@ -63,6 +63,9 @@ internal static class Show
         return "(unreadable: " + (first.Length > 40 ? first.Substring(0, 40) + "…" : first) + ")";
     }
 
+    /// <summary>The inspector's problem text without a closing period, so it can sit inside a sentence.</summary>
+    public static string Problem(SegmentInfo info) => (info.Problem ?? "").Trim().TrimEnd('.');
+
     public static string Times(uint n) => n == 1 ? "once" : n.ToString(Inv) + " times";
 
     public static string Hex(ulong value) => "0x" + value.ToString("x16", Inv);

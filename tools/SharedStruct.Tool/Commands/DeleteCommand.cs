@@ -39,7 +39,7 @@ internal static class DeleteCommand
         {
             if (!force)
             {
-                console.WriteError($"{target.Display} at {info.Location} is not a valid SharedStruct segment ({info.Problem}); not deleting it. " +
+                console.WriteError($"{target.Display} at {info.Location} is not a valid SharedStruct segment ({Show.Problem(info)}); not deleting it. " +
                                    "Check what the file is; `--force` deletes it anyway.");
                 return ExitCodes.BadSegment;
             }

@@ -52,13 +52,13 @@ internal static class InspectCommand
         console.Out.WriteLine();
         if (view.IsDecoded)
         {
-            Table fields = Tables.Create(console, "FIELD", "TYPE", "OFFSET", "SIZE", "VALUE");
+            Tables fields = Tables.Create("FIELD", "TYPE", "OFFSET", "SIZE", "VALUE");
             foreach (DecodedField f in view.Rows)
-                Tables.AddRow(fields, f.Name, f.TypeText, f.Offset.ToString(CultureInfo.InvariantCulture), f.Size.ToString(CultureInfo.InvariantCulture), f.Value);
+                fields.Add(f.Name, f.TypeText, f.Offset.ToString(CultureInfo.InvariantCulture), f.Size.ToString(CultureInfo.InvariantCulture), f.Value);
             if (view.Rows.Count == 0)
                 console.Out.WriteLine("The layout lists no fields.");
             else
-                console.Out.Write(fields);
+                fields.Write(console);
         }
         else
         {

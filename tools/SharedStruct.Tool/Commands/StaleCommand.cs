@@ -51,14 +51,14 @@ internal static class StaleCommand
         }
         else
         {
-            var table = Tables.Create(console, "NAME", "PAYLOAD", "LAYOUT", "CREATED", "CREATOR", "LAST HOLDER", "PROCESSES");
+            Tables table = Tables.Create("NAME", "PAYLOAD", "LAYOUT", "CREATED", "CREATOR", "LAST HOLDER", "PROCESSES");
             foreach (SegmentInfo s in stale)
             {
                 string holder = s.HolderPid is int pid ? Show.Process(pid, s.HolderAlive) : "-";
-                Tables.AddRow(table, s.Name, Show.Bytes(s.PayloadSize), Show.LayoutName(s), Show.Timestamp(s.CreatedAt),
+                table.Add(s.Name, Show.Bytes(s.PayloadSize), Show.LayoutName(s), Show.Timestamp(s.CreatedAt),
                     Show.Process(s.CreatorPid, s.CreatorAlive), holder, Show.Processes(s.Processes));
             }
-            console.Out.Write(table);
+            table.Write(console);
             console.Out.WriteLine($"{stale.Count} stale segment(s) in {where}.");
         }
 
