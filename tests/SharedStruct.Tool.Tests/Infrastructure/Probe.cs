@@ -59,6 +59,8 @@ public unsafe struct Probe
         p.Ratio = 0.1;
     }
 
+    public static void SetSample(ref Probe p, int index, short value) => p.Samples[index] = value;
+
     public static void SetNote(ref Probe p, string text)
     {
         for (int i = 0; i < 16; i++)

@@ -104,7 +104,7 @@ internal sealed class SegmentTarget
     }
 
     /// <summary>Aligned "Key  value" lines (plain text, so nothing in a value is read as markup).</summary>
-    public static void WriteKeyValues(IAnsiConsole console, params (string Key, string Value)[] rows)
+    public static void WriteKeyValues(ToolConsole console, params (string Key, string Value)[] rows)
     {
         int width = 0;
         foreach ((string key, _) in rows)

@@ -44,9 +44,9 @@ internal sealed class Tables
         foreach (string[] row in _rows)
             for (int i = 0; i < row.Length; i++)
                 widths[i] = Math.Max(widths[i], row[i].Length);
-        console.Out.WriteLine(Line(_headers, widths));
+        console.WriteLine(Line(_headers, widths));
         foreach (string[] row in _rows)
-            console.Out.WriteLine(Line(row, widths));
+            console.WriteLine(Line(row, widths));
     }
 
     private static string Line(string[] cells, int[] widths)

@@ -56,5 +56,11 @@ internal sealed class ToolConsole
         return new ToolConsole(console, output, error, interactive: false);
     }
 
+    /// <summary>
+    /// A plain line straight to the output writer: never wrapped or parsed as markup, so a long watch line stays one
+    /// line. (Spectre writes to the same writer, so the order is kept.)
+    /// </summary>
+    public void WriteLine(string text = "") => OutWriter.WriteLine(text);
+
     public void WriteError(string message) => Error.WriteLine("sharedstruct: " + message);
 }

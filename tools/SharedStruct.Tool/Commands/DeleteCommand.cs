@@ -72,7 +72,7 @@ internal static class DeleteCommand
             console.WriteError($"cannot delete {target.Display}: {e.Message}");
             return ExitCodes.IoError;
         }
-        console.Out.WriteLine($"Deleted {target.Display} ({info.Location}).");
+        console.WriteLine($"Deleted {target.Display} ({info.Location}).");
         return ExitCodes.Ok;
     }
 

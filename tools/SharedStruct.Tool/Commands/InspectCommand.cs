@@ -40,38 +40,38 @@ internal static class InspectCommand
             return target.ReportProblem(console, info);
 
         PayloadView view = PayloadView.For(info, maxBytes);
-        WriteHeader(console.Out, info, view);
+        WriteHeader(console, info, view);
 
         foreach (string warning in view.Warnings(info))
-            console.Out.WriteLine("Note: " + warning + ".");
+            console.WriteLine("Note: " + warning + ".");
         if (info.PayloadMayBeTorn)
-            console.Out.WriteLine(info.HolderPid is not null && !info.HolderAlive
+            console.WriteLine(info.HolderPid is not null && !info.HolderAlive
                 ? $"Note: process {info.HolderPid} died holding the lock; these are the bytes it left, possibly mid-update."
                 : "Note: the payload changed under every read attempt; this copy may mix two updates.");
 
-        console.Out.WriteLine();
+        console.WriteLine();
         if (view.IsDecoded)
         {
             Tables fields = Tables.Create("FIELD", "TYPE", "OFFSET", "SIZE", "VALUE");
             foreach (DecodedField f in view.Rows)
                 fields.Add(f.Name, f.TypeText, f.Offset.ToString(CultureInfo.InvariantCulture), f.Size.ToString(CultureInfo.InvariantCulture), f.Value);
             if (view.Rows.Count == 0)
-                console.Out.WriteLine("The layout lists no fields.");
+                console.WriteLine("The layout lists no fields.");
             else
                 fields.Write(console);
         }
         else
         {
-            console.Out.WriteLine($"Payload as hex ({view.WhyHex}):");
+            console.WriteLine($"Payload as hex ({view.WhyHex}):");
             foreach (DecodedField row in view.Rows)
-                console.Out.WriteLine($"  {row.Name}  {row.Value}");
+                console.WriteLine($"  {row.Name}  {row.Value}");
             if (view.HiddenBytes > 0)
-                console.Out.WriteLine($"  … {view.HiddenBytes} more bytes (--max-bytes to show more)");
+                console.WriteLine($"  … {view.HiddenBytes} more bytes (--max-bytes to show more)");
         }
         return ExitCodes.Ok;
     }
 
-    internal static void WriteHeader(IAnsiConsole console, SegmentInfo info, PayloadView view)
+    internal static void WriteHeader(ToolConsole console, SegmentInfo info, PayloadView view)
     {
         string layout = view.Layout is { } l
             ? l.StructName + (l.HasFieldList ? $" ({Describe(l)})" : " (no field list stored)")

@@ -41,7 +41,7 @@ internal static class ListCommand
         }
         if (segments.Count == 0)
         {
-            console.Out.WriteLine($"No segments in {where}.");
+            console.WriteLine($"No segments in {where}.");
             return ExitCodes.Ok;
         }
 
@@ -60,7 +60,7 @@ internal static class ListCommand
                 holder, heldFor, alive, Show.ProcessCounts(s.Processes), s.IsStale ? "yes" : "no", "");
         }
         table.Write(console);
-        console.Out.WriteLine($"{segments.Count} segment(s) in {where}.");
+        console.WriteLine($"{segments.Count} segment(s) in {where}.");
         return ExitCodes.Ok;
     }
 

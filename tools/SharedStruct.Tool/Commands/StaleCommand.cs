@@ -47,7 +47,7 @@ internal static class StaleCommand
 
         if (stale.Count == 0)
         {
-            console.Out.WriteLine($"No stale segments in {where}.");
+            console.WriteLine($"No stale segments in {where}.");
         }
         else
         {
@@ -59,7 +59,7 @@ internal static class StaleCommand
                     Show.Process(s.CreatorPid, s.CreatorAlive), holder, Show.Processes(s.Processes));
             }
             table.Write(console);
-            console.Out.WriteLine($"{stale.Count} stale segment(s) in {where}.");
+            console.WriteLine($"{stale.Count} stale segment(s) in {where}.");
         }
 
         int code = ExitCodes.Ok;
@@ -70,10 +70,10 @@ internal static class StaleCommand
         }
         else if (stale.Count > 0)
         {
-            console.Out.WriteLine("Run `sharedstruct stale --delete` to remove them.");
+            console.WriteLine("Run `sharedstruct stale --delete` to remove them.");
         }
         if (invalid > 0)
-            console.Out.WriteLine($"{invalid} file(s) that are not valid segments were left alone; `sharedstruct list` shows why.");
+            console.WriteLine($"{invalid} file(s) that are not valid segments were left alone; `sharedstruct list` shows why.");
         return code;
     }
 
@@ -85,11 +85,11 @@ internal static class StaleCommand
             SegmentInfo now = SegmentInspector.Inspect(name, options);
             if (!now.IsStale)
             {
-                console.Out.WriteLine($"Kept {name}: {DeleteCommand.LiveUse(now) ?? "it changed"} now.");
+                console.WriteLine($"Kept {name}: {DeleteCommand.LiveUse(now) ?? "it changed"} now.");
                 return ExitCodes.Ok;
             }
             if (SharedSegment.Delete(name, options))
-                console.Out.WriteLine($"Deleted {name}.");
+                console.WriteLine($"Deleted {name}.");
             return ExitCodes.Ok;
         }
         catch (FileNotFoundException)

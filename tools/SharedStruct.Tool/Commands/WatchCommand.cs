@@ -97,13 +97,13 @@ internal static class WatchCommand
             string clock = Show.Clock(DateTimeOffset.Now);
             if (previous is null)
             {
-                console.Out.WriteLine($"{clock} {target.Display}: {State(current!)}");
+                console.WriteLine($"{clock} {target.Display}: {State(current!)}");
                 if (count == 0)
                     return ExitCodes.Ok;
             }
             else if (!current!.SameSegmentAs(previous))
             {
-                console.Out.WriteLine($"{clock} the segment was recreated: {State(current)}");
+                console.WriteLine($"{clock} the segment was recreated: {State(current)}");
                 changes++;
             }
             else
@@ -115,7 +115,7 @@ internal static class WatchCommand
                     .ToList();
                 if (diff.Count > 0)
                 {
-                    console.Out.WriteLine($"{clock} {string.Join(", ", diff)}");
+                    console.WriteLine($"{clock} {string.Join(", ", diff)}");
                     changes++;
                 }
             }
