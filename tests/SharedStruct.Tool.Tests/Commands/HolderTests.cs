@@ -23,11 +23,11 @@ public class HolderTests
 
         ToolResult listed = ToolRun.Run("list");
         string[] row = Columns.Row(listed.Output, t.Name);
-        Assert.Equal(pid, row[5]);
-        Assert.NotEqual("-", row[6]); // how long: a duration, or "unknown" when no waiter has timed it
-        Assert.Equal("yes", row[7]);
-        Assert.Equal("1 alive", row[8]);
-        Assert.Equal("no", row[9]);
+        Assert.Equal(pid, row[4]);
+        Assert.NotEqual("-", row[5]); // how long: a duration, or "unknown" when no waiter has timed it
+        Assert.Equal("yes", row[6]);
+        Assert.Equal("1 alive", row[7]);
+        Assert.Equal("no", row[8]);
         ToolResult inspected = ToolRun.Run("inspect", t.Name);
         Assert.StartsWith($"held by {pid} (alive), for ", Columns.Header(inspected.Output, "Lock"));
         Assert.Equal($"{pid} (alive)", Columns.Header(inspected.Output, "Processes"));
@@ -36,10 +36,10 @@ public class HolderTests
 
         listed = ToolRun.Run("list");
         row = Columns.Row(listed.Output, t.Name);
-        Assert.Equal(pid, row[5]);
-        Assert.Equal("no", row[7]);
-        Assert.Equal("1 dead", row[8]);
-        Assert.Equal("yes", row[9]);
+        Assert.Equal(pid, row[4]);
+        Assert.Equal("no", row[6]);
+        Assert.Equal("1 dead", row[7]);
+        Assert.Equal("yes", row[8]);
         inspected = ToolRun.Run("inspect", t.Name);
         Assert.True(inspected.ExitCode == ExitCodes.Ok, inspected.ToString());
         Assert.StartsWith($"held by {pid} (dead), for ", Columns.Header(inspected.Output, "Lock"));

@@ -22,8 +22,8 @@ public class RealProcessTests
         Assert.True(inspected.ExitCode == ExitCodes.Ok, inspected.ToString());
         Assert.Equal(new[] { "Note", "char[16]", "12", "32", "\"hello, world\"" }, Columns.Row(inspected.Output, "Note"));
         string[] row = Columns.Row(ToolProcess.Run("list").Output, t.Name);
-        Assert.Equal("ToolTests.Probe", row[3]);
-        Assert.Equal($"{Environment.ProcessId} (alive)", row[4]);
+        Assert.Equal("ToolTests.Probe", row[2]);
+        Assert.Equal($"{Environment.ProcessId} (alive)", row[3]);
 
         ToolResult missing = ToolProcess.Run("inspect", "sst-test-missing-" + Guid.NewGuid().ToString("N")[..8]);
         Assert.Equal(ExitCodes.NotFound, missing.ExitCode);

@@ -34,7 +34,7 @@ internal sealed class Tables
         {
             var table = new Table { Border = TableBorder.Rounded };
             foreach (string header in _headers)
-                table.AddColumn(new TableColumn(new Text(header)));
+                table.AddColumn(new TableColumn(new Text(header)) { NoWrap = header is "NAME" or "FIELD" });
             foreach (string[] row in _rows)
                 table.AddRow(row.Select(c => (Spectre.Console.Rendering.IRenderable)new Text(c)).ToArray());
             console.Out.Write(table);

@@ -45,18 +45,18 @@ internal static class ListCommand
             return ExitCodes.Ok;
         }
 
-        Tables table = Tables.Create("NAME", "SIZE", "PAYLOAD", "LAYOUT", "CREATOR", "HOLDER", "HELD FOR", "HOLDER ALIVE", "PROCESSES", "STALE", "PROBLEM");
+        Tables table = Tables.Create("NAME", "SIZE", "LAYOUT", "CREATOR", "HOLDER", "HELD FOR", "ALIVE", "PROCESSES", "STALE", "PROBLEM");
         foreach (SegmentInfo s in segments)
         {
             if (!s.IsValid)
             {
-                table.Add(s.Name, Show.Bytes(s.Size), "", "", s.CreatorPid > 0 ? Show.Process(s.CreatorPid, s.CreatorAlive) : "", "", "", "", "", "", Show.Problem(s));
+                table.Add(s.Name, Show.Bytes(s.Size), "", s.CreatorPid > 0 ? Show.Process(s.CreatorPid, s.CreatorAlive) : "", "", "", "", "", "", Show.Problem(s));
                 continue;
             }
             string holder = s.HolderPid is int pid ? pid.ToString(System.Globalization.CultureInfo.InvariantCulture) : "-";
             string heldFor = s.HolderPid is null ? "-" : s.HeldFor is TimeSpan t ? Show.Duration(t) : "unknown";
             string alive = s.HolderPid is null ? "-" : s.HolderAlive ? "yes" : "no";
-            table.Add(s.Name, Show.Bytes(s.Size), Show.Bytes(s.PayloadSize), Show.LayoutName(s), Show.Process(s.CreatorPid, s.CreatorAlive),
+            table.Add(s.Name, Show.Bytes(s.Size), Show.LayoutName(s), Show.Process(s.CreatorPid, s.CreatorAlive),
                 holder, heldFor, alive, Show.ProcessCounts(s.Processes), s.IsStale ? "yes" : "no", "");
         }
         table.Write(console);

@@ -179,7 +179,7 @@ internal static class WatchCommand
             ? $"held by {Show.Process(pid, info.HolderAlive)}" + (info.HeldFor is { } t ? $" for {Show.Duration(t)}" : "")
             : "free";
         var header = new Markup(Markup.Escape(
-            $"{target.Display}  ·  {Show.LayoutName(info)}  ·  lock {holder}, taken {info.LockGeneration} times  ·  processes {Show.ProcessCounts(info.Processes)}  ·  {Show.Clock(DateTimeOffset.Now)}  (Ctrl+C stops)"));
+            $"{target.Display}  ·  {Show.LayoutName(info)}  ·  lock {holder}, taken {Show.Times(info.LockGeneration)}  ·  processes {Show.ProcessCounts(info.Processes)}  ·  {Show.Clock(DateTimeOffset.Now)}  (Ctrl+C stops)"));
         var table = new Table { Border = TableBorder.Rounded };
         table.AddColumn(new TableColumn("FIELD") { NoWrap = true });
         table.AddColumn("TYPE");
