@@ -89,7 +89,7 @@ internal static class InspectCommand
             ("Fingerprint", Show.Hex(info.Fingerprint)),
             ("Created", $"{Show.Timestamp(info.CreatedAt)} by {Show.Process(info.CreatorPid, info.CreatorAlive)}"),
             ("Lock", lockText),
-            ("Lock taken", $"{Show.Times(info.LockGeneration)}, {Show.Times(info.AbandonCount)} from a dead holder"),
+            ("Lock taken", $"{Show.Times(info.LockGeneration)} ({info.AbandonCount} after a holder died)"),
             ("Processes", Show.Processes(info.Processes)),
             ("Stale", info.IsStale ? "yes (no live process uses it; `sharedstruct stale --delete` removes it)" : "no"),
         };
