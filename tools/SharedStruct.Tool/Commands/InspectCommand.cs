@@ -3,7 +3,6 @@ using System.CommandLine;
 using System.Globalization;
 using SharedStruct.Tool.Cli;
 using SharedStruct.Tool.Layout;
-using Spectre.Console;
 
 namespace SharedStruct.Tool.Commands;
 

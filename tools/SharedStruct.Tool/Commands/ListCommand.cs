@@ -4,7 +4,6 @@ using System.CommandLine;
 using System.IO;
 using System.Linq;
 using SharedStruct.Tool.Cli;
-using Spectre.Console;
 
 namespace SharedStruct.Tool.Commands;
 
