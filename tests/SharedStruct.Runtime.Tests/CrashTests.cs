@@ -2,7 +2,6 @@ using System;
 using System.Diagnostics;
 using System.Threading;
 using SharedStruct.Scenarios;
-using SharedStruct.Tests.Infrastructure;
 using Xunit;
 
 namespace SharedStruct.Tests;

@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using SharedStruct.Scenarios;
-using SharedStruct.Tests.Infrastructure;
 using Xunit;
 
 namespace SharedStruct.Tests;

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using SharedStruct.Scenarios;
-using SharedStruct.Tests.Infrastructure;
 using Xunit;
 
 namespace SharedStruct.Tests;

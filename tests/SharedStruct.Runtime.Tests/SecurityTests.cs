@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Runtime.InteropServices;
-using SharedStruct.Tests.Infrastructure;
 using Xunit;
 
 namespace SharedStruct.Tests;

@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using SharedStruct.Locking;
 using SharedStruct.Scenarios;
-using SharedStruct.Tests.Infrastructure;
 using Xunit;
 
 namespace SharedStruct.Tests;

@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace SharedStruct.Tests.Infrastructure;
+namespace SharedStruct.Tests;
 
 /// <summary>
 /// Tests that start child processes run one at a time: on a 2-core machine, several such tests at once would turn

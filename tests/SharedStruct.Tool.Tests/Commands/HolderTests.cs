@@ -1,0 +1,139 @@
+using System;
+using System.IO;
+using SharedStruct.Scenarios;
+using SharedStruct.Tests;
+using SharedStruct.Tool.Cli;
+using SharedStruct.Tool.Tests.Infrastructure;
+using Xunit;
+
+namespace SharedStruct.Tool.Tests.Commands;
+
+/// <summary>Lock holders in real child processes (tests/SharedStruct.Scenarios <c>hold</c>), alive and killed with kill -9.</summary>
+[Collection(ProcessCollection.Name)]
+public class HolderTests
+{
+    [Fact]
+    public void A_live_holder_is_shown_with_its_pid_and_after_kill_9_as_dead()
+    {
+        using var t = new TestSegment();
+        using (SharedSegment<TestPayload>.Open(t.Name)) { }
+        using var holder = ChildProcess.Start(["hold", t.Name]);
+        holder.Expect("locked");
+        string pid = holder.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        ToolResult listed = ToolRun.Run("list");
+        string[] row = Columns.Row(listed.Output, t.Name);
+        Assert.Equal(pid, row[4]);
+        Assert.NotEqual("-", row[5]); // how long: a duration, or "unknown" when no waiter has timed it
+        Assert.Equal("yes", row[6]);
+        Assert.Equal("1 alive", row[7]);
+        Assert.Equal("no", row[8]);
+        ToolResult inspected = ToolRun.Run("inspect", t.Name);
+        Assert.StartsWith($"held by {pid} (alive), for ", Columns.Header(inspected.Output, "Lock"));
+        Assert.Equal($"{pid} (alive)", Columns.Header(inspected.Output, "Processes"));
+
+        holder.KillHard();
+
+        listed = ToolRun.Run("list");
+        row = Columns.Row(listed.Output, t.Name);
+        Assert.Equal(pid, row[4]);
+        Assert.Equal("no", row[6]);
+        Assert.Equal("1 dead", row[7]);
+        Assert.Equal("yes", row[8]);
+        inspected = ToolRun.Run("inspect", t.Name);
+        Assert.True(inspected.ExitCode == ExitCodes.Ok, inspected.ToString());
+        Assert.StartsWith($"held by {pid} (dead), for ", Columns.Header(inspected.Output, "Lock"));
+        Assert.EndsWith("the next Lock() recovers it (abandoned)", Columns.Header(inspected.Output, "Lock"));
+        Assert.Contains($"Note: process {pid} died holding the lock; these are the bytes it left, possibly mid-update.", inspected.Output);
+    }
+
+    [Fact]
+    public void Delete_refuses_while_a_live_process_holds_the_lock_and_deletes_with_force()
+    {
+        using var t = new TestSegment();
+        using var holder = ChildProcess.Start(["hold", t.Name]);
+        holder.Expect("locked");
+
+        ToolResult refused = ToolRun.Run("delete", t.Name);
+
+        Assert.True(refused.ExitCode == ExitCodes.Refused, refused.ToString());
+        Assert.Contains($"refusing to delete segment \"{t.Name}\": live process {holder.Pid} holds its lock", refused.Error);
+        Assert.True(File.Exists(t.Path));
+
+        ToolResult forced = ToolRun.Run("delete", t.Name, "--force");
+
+        Assert.True(forced.ExitCode == ExitCodes.Ok, forced.ToString());
+        Assert.Contains($"warning: deleting segment \"{t.Name}\" although live process {holder.Pid} holds its lock", forced.Error);
+        Assert.Equal($"Deleted segment \"{t.Name}\" ({t.Path}).", forced.Output.Trim());
+        Assert.False(File.Exists(t.Path));
+    }
+
+    [Fact]
+    public void Delete_refuses_while_a_live_process_has_the_segment_open_and_deletes_once_it_closed()
+    {
+        using var t = new TestSegment();
+        SharedSegment<Probe> seg = Probe.Open(t.Name);
+        try
+        {
+            ToolResult refused = ToolRun.Run("delete", t.Name);
+            Assert.True(refused.ExitCode == ExitCodes.Refused, refused.ToString());
+            Assert.Contains($"live process {Environment.ProcessId} has it open", refused.Error);
+            Assert.True(File.Exists(t.Path));
+        }
+        finally
+        {
+            seg.Dispose();
+        }
+
+        ToolResult deleted = ToolRun.Run("delete", t.Name);
+        Assert.True(deleted.ExitCode == ExitCodes.Ok, deleted.ToString());
+        Assert.False(File.Exists(t.Path));
+    }
+
+    [Fact]
+    public void Stale_lists_and_deletes_only_segments_whose_processes_are_all_gone()
+    {
+        using var dir = new TempDirectory();
+        var options = new SharedSegmentOptions { Directory = dir.Path };
+        string killed = "sst-killed", finished = "sst-finished", inUse = "sst-in-use", foreign = "sst-foreign";
+        byte[] junk = new byte[5000];
+        new Random(42).NextBytes(junk);
+        File.WriteAllBytes(Path.Combine(dir.Path, "sharedstruct." + foreign), junk);
+
+        using (var holder = ChildProcess.Start(["hold", killed, "--dir", dir.Path]))
+        {
+            holder.Expect("locked");
+            holder.KillHard();
+        }
+        using (var writer = ChildProcess.Start(["write", finished, "5", "--dir", dir.Path]))
+            Assert.Equal(0, writer.WaitForExit());
+        using SharedSegment<Probe> open = Probe.Open(inUse, options);
+
+        ToolResult listed = ToolRun.Run("stale", "--dir", dir.Path);
+
+        Assert.True(listed.ExitCode == ExitCodes.Ok, listed.ToString());
+        Assert.Equal(new[] { "NAME", "PAYLOAD", "LAYOUT", "CREATED", "CREATOR", "LAST HOLDER", "PROCESSES" }, Columns.Row(listed.Output, "NAME"));
+        string[] killedRow = Columns.Row(listed.Output, killed);
+        Assert.EndsWith("(dead)", killedRow[5]);
+        Assert.EndsWith("(dead)", killedRow[6]);
+        Assert.Equal("-", Columns.Row(listed.Output, finished)[5]);
+        Assert.DoesNotContain(inUse, listed.Output);
+        Assert.DoesNotContain(foreign, listed.Output);
+        Assert.Contains($"2 stale segment(s) in {dir.Path}.", listed.Output);
+        Assert.Contains("1 file(s) that are not valid segments were left alone", listed.Output);
+        Assert.True(File.Exists(SharedSegment.Locate(killed, options)));
+        Assert.True(File.Exists(SharedSegment.Locate(finished, options)));
+
+        ToolResult deleted = ToolRun.Run("stale", "--dir", dir.Path, "--delete");
+
+        Assert.True(deleted.ExitCode == ExitCodes.Ok, deleted.ToString());
+        Assert.Contains($"Deleted {killed}.", deleted.Output);
+        Assert.Contains($"Deleted {finished}.", deleted.Output);
+        Assert.False(File.Exists(SharedSegment.Locate(killed, options)));
+        Assert.False(File.Exists(SharedSegment.Locate(finished, options)));
+        Assert.True(File.Exists(SharedSegment.Locate(inUse, options)));
+        Assert.Equal(junk, File.ReadAllBytes(Path.Combine(dir.Path, "sharedstruct." + foreign)));
+
+        Assert.Equal($"No stale segments in {dir.Path}.", ToolRun.Run("stale", "--dir", dir.Path).Output.Split('\n')[0].Trim());
+    }
+}

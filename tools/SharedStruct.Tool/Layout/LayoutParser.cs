@@ -1,0 +1,230 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace SharedStruct.Tool.Layout;
+
+/// <summary>
+/// Parses the canonical layout description a segment's creator stores in its header:
+/// <code>
+/// sharedstruct-layout 1
+/// struct Demo.Counter size=216 kind=Sequential pack=0
+/// field Hits int64 offset=0 size=8
+/// field Note char[100] offset=12 size=200
+/// </code>
+/// Also accepts the runtime's default description for segments opened without a generated layout
+/// (<c>Namespace.Type size=96</c>), which names the type but lists no fields.
+/// </summary>
+internal static class LayoutParser
+{
+    public const string Header = "sharedstruct-layout";
+    public const int SupportedVersion = 1;
+
+    /// <summary>Parses <paramref name="text"/>; on failure returns false with a one-line reason in <paramref name="error"/>.</summary>
+    public static bool TryParse(string? text, out LayoutDescription? layout, out string error)
+    {
+        layout = null;
+        error = "";
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            error = "no layout description is stored";
+            return false;
+        }
+        string[] lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        string first = lines[0].Trim();
+        if (!first.StartsWith(Header, StringComparison.Ordinal))
+            return TryParseDefault(first, lines.Length, out layout, out error);
+
+        string[] headerTokens = Tokens(first);
+        if (headerTokens.Length != 2 || headerTokens[0] != Header || !int.TryParse(headerTokens[1], NumberStyles.None, CultureInfo.InvariantCulture, out int version))
+        {
+            error = $"line 1: expected \"{Header} {SupportedVersion}\"";
+            return false;
+        }
+        if (version != SupportedVersion)
+        {
+            error = $"layout description version {version}; this tool reads version {SupportedVersion}";
+            return false;
+        }
+
+        string? structName = null;
+        long? size = null;
+        string? kind = null;
+        int? pack = null;
+        var fields = new List<LayoutField>();
+        var warnings = new List<string>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 1; i < lines.Length; i++)
+        {
+            int lineNumber = i + 1;
+            string line = lines[i].Trim();
+            if (line.Length == 0)
+                continue;
+            string[] tokens = Tokens(line);
+            switch (tokens[0])
+            {
+                case "struct":
+                {
+                    if (structName is not null)
+                    {
+                        error = $"line {lineNumber}: a second struct line";
+                        return false;
+                    }
+                    // The name is everything up to the first key=value token (a generic name may hold spaces).
+                    int k = 1;
+                    while (k < tokens.Length && !IsKeyValue(tokens[k]))
+                        k++;
+                    if (k == 1)
+                    {
+                        error = $"line {lineNumber}: the struct line has no name";
+                        return false;
+                    }
+                    structName = string.Join(' ', tokens, 1, k - 1);
+                    for (; k < tokens.Length; k++)
+                    {
+                        (string key, string value) = SplitKeyValue(tokens[k]);
+                        switch (key)
+                        {
+                            case "size":
+                                if (!TryParseNumber(value, out long s))
+                                {
+                                    error = $"line {lineNumber}: size=\"{value}\" is not a number";
+                                    return false;
+                                }
+                                size = s;
+                                break;
+                            case "kind":
+                                kind = value;
+                                break;
+                            case "pack":
+                                if (!TryParseNumber(value, out long p) || p > int.MaxValue)
+                                {
+                                    error = $"line {lineNumber}: pack=\"{value}\" is not a number";
+                                    return false;
+                                }
+                                pack = (int)p;
+                                break;
+                            default:
+                                warnings.Add($"line {lineNumber}: ignored {key}=");
+                                break;
+                        }
+                    }
+                    break;
+                }
+                case "field":
+                {
+                    if (!TryParseField(tokens, lineNumber, out LayoutField? field, warnings, out error))
+                        return false;
+                    if (!names.Add(field!.Name))
+                    {
+                        error = $"line {lineNumber}: a second field named {field.Name}";
+                        return false;
+                    }
+                    fields.Add(field);
+                    break;
+                }
+                default:
+                    warnings.Add($"line {lineNumber}: ignored \"{tokens[0]}\" entry");
+                    break;
+            }
+        }
+        if (structName is null)
+        {
+            error = "the description has no struct line";
+            return false;
+        }
+        layout = new LayoutDescription(structName, size, kind, pack, fields, HasFieldList: true, warnings);
+        return true;
+    }
+
+    private static bool TryParseField(string[] tokens, int lineNumber, out LayoutField? field, List<string> warnings, out string error)
+    {
+        field = null;
+        error = "";
+        if (tokens.Length < 3 || IsKeyValue(tokens[1]) || IsKeyValue(tokens[2]))
+        {
+            error = $"line {lineNumber}: expected \"field <name> <type> offset=<n> size=<n>\"";
+            return false;
+        }
+        string name = tokens[1];
+        string typeText = tokens[2];
+        long? offset = null;
+        long? size = null;
+        for (int k = 3; k < tokens.Length; k++)
+        {
+            if (!IsKeyValue(tokens[k]))
+            {
+                error = $"line {lineNumber}: unexpected \"{tokens[k]}\" in field {name}";
+                return false;
+            }
+            (string key, string value) = SplitKeyValue(tokens[k]);
+            if (key is "offset" or "size")
+            {
+                if (!TryParseNumber(value, out long n))
+                {
+                    error = $"line {lineNumber}: {key}=\"{value}\" of field {name} is not a number";
+                    return false;
+                }
+                if (key == "offset")
+                    offset = n;
+                else
+                    size = n;
+            }
+            else
+            {
+                warnings.Add($"line {lineNumber}: ignored {key}= of field {name}");
+            }
+        }
+        if (offset is null || size is null)
+        {
+            error = $"line {lineNumber}: field {name} lacks {(offset is null ? "offset=" : "size=")}";
+            return false;
+        }
+
+        string elementText = typeText;
+        int? count = null;
+        int bracket = typeText.IndexOf('[', StringComparison.Ordinal);
+        if (bracket >= 0)
+        {
+            if (!typeText.EndsWith(']') || bracket == 0 ||
+                !int.TryParse(typeText.AsSpan(bracket + 1, typeText.Length - bracket - 2), NumberStyles.None, CultureInfo.InvariantCulture, out int n))
+            {
+                error = $"line {lineNumber}: type \"{typeText}\" of field {name} is not <type> or <type>[N]";
+                return false;
+            }
+            elementText = typeText.Substring(0, bracket);
+            count = n;
+        }
+        field = new LayoutField(name, typeText, Primitives.Parse(elementText), count, offset.Value, size.Value);
+        return true;
+    }
+
+    /// <summary>The runtime's default description: <c>Namespace.Type size=N</c> on one line.</summary>
+    private static bool TryParseDefault(string first, int lineCount, out LayoutDescription? layout, out string error)
+    {
+        layout = null;
+        string[] tokens = Tokens(first);
+        if (lineCount == 1 && tokens.Length == 2 && tokens[1].StartsWith("size=", StringComparison.Ordinal) &&
+            TryParseNumber(tokens[1].Substring(5), out long size))
+        {
+            layout = new LayoutDescription(tokens[0], size, null, null, Array.Empty<LayoutField>(), HasFieldList: false, Array.Empty<string>());
+            error = "";
+            return true;
+        }
+        error = $"not a layout description this tool reads (it does not start with \"{Header}\")";
+        return false;
+    }
+
+    private static string[] Tokens(string line) => line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+
+    private static bool IsKeyValue(string token) => token.IndexOf('=', StringComparison.Ordinal) > 0;
+
+    private static (string Key, string Value) SplitKeyValue(string token)
+    {
+        int eq = token.IndexOf('=', StringComparison.Ordinal);
+        return (token.Substring(0, eq), token.Substring(eq + 1));
+    }
+
+    private static bool TryParseNumber(string text, out long value) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+}

@@ -1,0 +1,3 @@
+using SharedStruct.Tool.Cli;
+
+return await ToolCli.RunAsync(args, ToolConsole.ForProcess()).ConfigureAwait(false);
