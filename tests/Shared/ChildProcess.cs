@@ -87,14 +87,17 @@ internal sealed class ChildProcess : IDisposable
     public void KillHard()
     {
         _process.Kill(entireProcessTree: false);
-        _process.WaitForExit();
+        _process.WaitForExit(TimeSpan.FromSeconds(30));
     }
 
     public int WaitForExit(TimeSpan? timeout = null)
     {
         if (!_process.WaitForExit(timeout ?? TimeSpan.FromSeconds(120)))
             throw new TimeoutException($"child {Pid} did not exit in time. stderr: {string.Join(" | ", _errors)}");
-        _process.WaitForExit(); // drain the output
+        // Let the output events catch up, but never wait for end-of-file unbounded: a grandchild that inherited the
+        // pipe would hold it open.
+        for (int i = 0; i < 200 && !_lines.IsAddingCompleted; i++)
+            Thread.Sleep(10);
         return _process.ExitCode;
     }
 
@@ -107,7 +110,7 @@ internal sealed class ChildProcess : IDisposable
             if (!_process.HasExited)
             {
                 _process.Kill(entireProcessTree: true);
-                _process.WaitForExit();
+                _process.WaitForExit(TimeSpan.FromSeconds(30));
             }
         }
         catch (InvalidOperationException)

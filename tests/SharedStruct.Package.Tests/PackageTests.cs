@@ -4,6 +4,7 @@ using System.IO;
 using System.IO.Compression;
 using System.Linq;
 using System.Text;
+using System.Threading;
 using Xunit;
 
 namespace SharedStruct.Tests;
@@ -148,6 +149,7 @@ public sealed class PackageTests : IDisposable
         info.Environment["MSBUILDDISABLENODEREUSE"] = "1";
         info.Environment["DOTNET_CLI_DO_NOT_USE_MSBUILD_SERVER"] = "1";
         info.Environment["DOTNET_EnableDiagnostics"] = "0";
+        info.Environment["UseSharedCompilation"] = "false"; // no compiler server outliving the test
         using var process = Process.Start(info)!;
         var output = new StringBuilder();
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
@@ -159,8 +161,10 @@ public sealed class PackageTests : IDisposable
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"'{file} {arguments}' did not finish in 5 minutes:\n{output}");
         }
-        process.WaitForExit();
-        return (process.ExitCode, output.ToString());
+        // Output events may trail the exit by a moment; do not wait for end-of-file (a server process could hold it).
+        Thread.Sleep(200);
+        lock (output)
+            return (process.ExitCode, output.ToString());
     }
 
     private static string FindRepoRoot()

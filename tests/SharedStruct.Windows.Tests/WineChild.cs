@@ -113,7 +113,19 @@ public sealed class WineChild : IDisposable
     {
         if (!_process.WaitForExit(timeout))
             Assert.Fail($"Child '{_what}' did not exit within {timeout.TotalSeconds} s.{Diagnostics()}");
-        _process.WaitForExit(); // drain the output events
+        DrainOutput();
+    }
+
+    /// <summary>
+    /// Waits (briefly) for the output events of an exited child. Never Process.WaitForExit() without a timeout: it waits
+    /// for end-of-file on stdout, and Wine service processes the child started (services.exe, winedevice.exe, ...)
+    /// inherit that pipe and outlive it, so end-of-file may never come.
+    /// </summary>
+    private void DrainOutput()
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!_lines.IsAddingCompleted && deadline.Elapsed < TimeSpan.FromSeconds(2))
+            System.Threading.Thread.Sleep(10);
     }
 
     /// <summary>Asks the child to exit and waits for it.</summary>

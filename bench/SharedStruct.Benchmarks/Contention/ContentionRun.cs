@@ -70,7 +70,7 @@ internal static unsafe class ContentionRun
             {
                 if (!c.HasExited)
                     c.Kill();
-                c.WaitForExit();
+                c.WaitForExit(TimeSpan.FromSeconds(30));
                 c.Dispose();
             }
             recipe?.Dispose();
