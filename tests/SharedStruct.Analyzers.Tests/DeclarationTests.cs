@@ -298,7 +298,7 @@ public class DeclarationTests
 
             public static class Names { public const string Dotted = "demo..counter"; }
             """,
-            ["Demo.counter", "the name starts with 'D'"],
+            ["Demo.counter", "the name contains the upper-case letter 'D'"],
             ["demo.Counter", "the name contains the upper-case letter 'C'"],
             ["demo/counter", "the name contains the path separator '/'"],
             ["", "the name is empty"],
