@@ -7,6 +7,8 @@ using SharedStruct.Scenarios;
 
 // Each verb prints what the test checks; "ready"/"locked"/"flushed" lines tell the parent when to act.
 // Arguments: <verb> <segment name or file path> [numbers...] [--dir DIR]
+if (args.Length == 0 || Interactive.Handles(args[0]))
+    return Interactive.Run(args); // the line-driven verbs the Windows tests use under Wine
 string verb = args[0];
 string target = args[1];
 var options = new SharedSegmentOptions { OpenTimeout = TimeSpan.FromSeconds(10) };

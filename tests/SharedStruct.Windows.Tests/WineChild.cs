@@ -103,7 +103,7 @@ public sealed class WineChild : IDisposable
     {
         try
         {
-            return File.ReadAllText($"/proc/{pid}/cmdline").Contains("SharedStruct.Windows.Child.exe", StringComparison.Ordinal);
+            return File.ReadAllText($"/proc/{pid}/cmdline").Contains("SharedStruct.Scenarios.exe", StringComparison.Ordinal);
         }
         catch (IOException) { return false; }
         catch (UnauthorizedAccessException) { return false; }

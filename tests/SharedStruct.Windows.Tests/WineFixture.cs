@@ -31,7 +31,7 @@ public sealed class WineFixture : IAsyncLifetime
     public string? SkipReason { get; private set; }
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "sst-wine-" + Guid.NewGuid().ToString("N").Substring(0, 8));
     public string WinePath { get; } = Environment.GetEnvironmentVariable("SHAREDSTRUCT_WINE") ?? DefaultWine;
-    public string ChildExe => Path.Combine(Root, "child", "SharedStruct.Windows.Child.exe");
+    public string ChildExe => Path.Combine(Root, "child", "SharedStruct.Scenarios.exe");
     public string Prefix => Path.Combine(Root, "prefix");
     private string WineTemp => Path.Combine(Root, "tmp");
     public TimeSpan PublishTime { get; private set; }
@@ -92,7 +92,7 @@ public sealed class WineFixture : IAsyncLifetime
         };
         foreach (string arg in new[]
                  {
-                     "publish", Path.Combine(repo, "tests", "SharedStruct.Windows.Child", "SharedStruct.Windows.Child.csproj"),
+                     "publish", Path.Combine(repo, "tests", "SharedStruct.Scenarios", "SharedStruct.Scenarios.csproj"),
                      "-r", "win-x64", "--self-contained", "-c", "Release",
                      "-o", Path.Combine(Root, "child"),
                      // Its own obj/bin: a win-x64 restore must not rewrite the solution build's project.assets.json.

@@ -2,7 +2,7 @@ using System;
 using System.ComponentModel;
 using System.Runtime.InteropServices;
 
-namespace SharedStruct.Windows.Child;
+namespace SharedStruct.Scenarios;
 
 /// <summary>Plays another user: a section named like a segment, owned by SYSTEM and open to everyone.</summary>
 internal static unsafe partial class Squatter

@@ -5,7 +5,7 @@ using System.IO;
 using System.Threading;
 using SharedStruct;
 
-namespace SharedStruct.Windows.Child;
+namespace SharedStruct.Scenarios;
 
 /// <summary>The payload every scenario shares.</summary>
 internal struct Counter
@@ -21,20 +21,23 @@ internal unsafe struct BigCounter
 
 /// <summary>
 /// A scripted segment user, driven line by line over stdin so that one (slow to start) Wine process can play a whole
-/// scenario. Every answer is one line on stdout.
+/// scenario. The Windows tests run these verbs under Wine (published -r win-x64); they run on Linux too. Every answer is one line on stdout.
 /// <code>
-/// Child repl NAME [--file PATH] [--fingerprint N] [--big] [--mode create-or-open|create-new|open-existing]
+/// SharedStruct.Scenarios repl NAME [--file PATH] [--fingerprint N] [--big] [--mode create-or-open|create-new|open-existing]
 ///                [--global] [--sharing owner|group|everyone] [--open-timeout MS]
 ///   commands: lock MS | unlock | get | set V | inc N | flush | exit
-/// Child names NAME...        prints "accepted" or "refused TYPE" per name
-/// Child peek NAME [--try-write]   read-only open: prints "value V"; then tries to write through the read-only view
-/// Child squat NAME           creates the segment's section with another owner (SYSTEM), as a squatter would; waits for stdin
-/// Child hello                prints "hello PID" (warms up a fresh WINEPREFIX)
+/// SharedStruct.Scenarios names NAME...        prints "accepted" or "refused TYPE" per name
+/// SharedStruct.Scenarios peek NAME [--try-write]   read-only open: prints "value V"; then tries to write through the read-only view
+/// SharedStruct.Scenarios squat NAME           creates the segment's section with another owner (SYSTEM), as a squatter would; waits for stdin
+/// SharedStruct.Scenarios hello                prints "hello PID" (warms up a fresh WINEPREFIX)
 /// </code>
 /// </summary>
-internal static class Program
+internal static class Interactive
 {
-    private static int Main(string[] args)
+    /// <summary>The verbs this class answers; the scenarios app sends them here.</summary>
+    public static bool Handles(string verb) => verb is "hello" or "names" or "repl" or "peek" or "squat";
+
+    public static int Run(string[] args)
     {
         try
         {
