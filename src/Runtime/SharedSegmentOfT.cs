@@ -53,18 +53,8 @@ public sealed unsafe class SharedSegment<T> : IDisposable where T : unmanaged
     /// <summary>Opens an existing segment with a read-only mapping: nothing can be written through it.</summary>
     public static ReadOnlySharedSegment<T> OpenReadOnly(string name, SharedSegmentOptions? options = null, SegmentLayout? layout = null)
     {
-        var o = new SharedSegmentOptions
-        {
-            Mode = SegmentOpenMode.OpenExisting,
-            ReadOnly = true,
-            Directory = options?.Directory,
-            FilePath = options?.FilePath,
-            AllowNetworkFileSystem = options?.AllowNetworkFileSystem ?? false,
-            Sharing = options?.Sharing ?? SegmentSharing.OwnerOnly,
-            Global = options?.Global ?? false,
-            OpenTimeout = options?.OpenTimeout ?? TimeSpan.FromSeconds(1),
-            LockTimeout = options?.LockTimeout,
-        };
+        SharedSegmentOptions o = (options ?? SharedSegmentOptions.Default).WithMode(SegmentOpenMode.OpenExisting);
+        o.ReadOnly = true;
         return new ReadOnlySharedSegment<T>(SegmentCore.Open(name, sizeof(T), layout ?? DefaultLayout(), o, null, null));
     }
 

@@ -72,5 +72,13 @@ public sealed class SharedSegmentOptions
     /// <summary>The timeout of <c>Lock()</c> without an argument. When null, the attribute's (or 1000 ms).</summary>
     public TimeSpan? LockTimeout { get; set; }
 
+    /// <summary>A copy of these options with <see cref="Mode"/> set to <paramref name="mode"/>; these are not changed.</summary>
+    public SharedSegmentOptions WithMode(SegmentOpenMode mode)
+    {
+        var copy = (SharedSegmentOptions)MemberwiseClone();
+        copy.Mode = mode;
+        return copy;
+    }
+
     internal static readonly SharedSegmentOptions Default = new();
 }

@@ -127,13 +127,13 @@ internal static class SegmentEmitter
             /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
             /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
             public static {{segment}} CreateNew({{Options}}? options = null) =>
-                Open(WithMode(options, global::SharedStruct.SegmentOpenMode.CreateNew));
+                Open((options ?? new {{Options}}()).WithMode(global::SharedStruct.SegmentOpenMode.CreateNew));
 
             /// <summary>Opens the existing shared segment <c>{{model.SegmentName}}</c>; fails with a <see cref="global::System.IO.FileNotFoundException"/> if there is none.</summary>
             /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
             /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
             public static {{segment}} OpenExisting({{Options}}? options = null) =>
-                Open(WithMode(options, global::SharedStruct.SegmentOpenMode.OpenExisting));
+                Open((options ?? new {{Options}}()).WithMode(global::SharedStruct.SegmentOpenMode.OpenExisting));
 
             /// <summary>Opens the existing shared segment <c>{{model.SegmentName}}</c> with a read-only mapping.</summary>
             /// <param name="options">Where to look and how long to wait; null for the defaults.</param>
@@ -209,24 +209,6 @@ internal static class SegmentEmitter
                 EmitInterlocked(w, member);
         }
 
-        w.Blank();
-        w.Write($$"""
-            private static {{Options}} WithMode({{Options}}? options, global::SharedStruct.SegmentOpenMode mode) =>
-                options is null
-                    ? new {{Options}} { Mode = mode }
-                    : new {{Options}}
-                    {
-                        Mode = mode,
-                        ReadOnly = options.ReadOnly,
-                        Directory = options.Directory,
-                        FilePath = options.FilePath,
-                        AllowNetworkFileSystem = options.AllowNetworkFileSystem,
-                        Sharing = options.Sharing,
-                        Global = options.Global,
-                        OpenTimeout = options.OpenTimeout,
-                        LockTimeout = options.LockTimeout,
-                    };
-            """);
         w.Close();
     }
 

@@ -23,7 +23,7 @@ internal static class ModelBuilder
         "SegmentName", "Layout", "DefaultLockTimeout", "Open", "CreateNew", "OpenExisting", "OpenReadOnly",
         "Name", "IsCreator", "Location", "Segment", "Lock", "TryLock", "ReadSnapshot", "Flush", "Delete", "Dispose",
         "Equals", "GetHashCode", "GetType", "ToString", "MemberwiseClone", "Finalize", "ReferenceEquals",
-        "_segment", "WithMode",
+        "_segment",
     };
 
     private static readonly SymbolDisplayFormat QualifiedFormat = SymbolDisplayFormat.FullyQualifiedFormat

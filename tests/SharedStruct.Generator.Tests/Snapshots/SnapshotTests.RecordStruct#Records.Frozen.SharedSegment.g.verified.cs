@@ -60,13 +60,13 @@ namespace Records
         /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
         /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
         public static FrozenSegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null) =>
-            Open(WithMode(options, global::SharedStruct.SegmentOpenMode.CreateNew));
+            Open((options ?? new global::SharedStruct.SharedSegmentOptions()).WithMode(global::SharedStruct.SegmentOpenMode.CreateNew));
 
         /// <summary>Opens the existing shared segment <c>records.frozen</c>; fails with a <see cref="global::System.IO.FileNotFoundException"/> if there is none.</summary>
         /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
         /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
         public static FrozenSegment OpenExisting(global::SharedStruct.SharedSegmentOptions? options = null) =>
-            Open(WithMode(options, global::SharedStruct.SegmentOpenMode.OpenExisting));
+            Open((options ?? new global::SharedStruct.SharedSegmentOptions()).WithMode(global::SharedStruct.SegmentOpenMode.OpenExisting));
 
         /// <summary>Opens the existing shared segment <c>records.frozen</c> with a read-only mapping.</summary>
         /// <param name="options">Where to look and how long to wait; null for the defaults.</param>
@@ -149,21 +149,5 @@ namespace Records
                 return guard.Value.B;
             }
         }
-
-        private static global::SharedStruct.SharedSegmentOptions WithMode(global::SharedStruct.SharedSegmentOptions? options, global::SharedStruct.SegmentOpenMode mode) =>
-            options is null
-                ? new global::SharedStruct.SharedSegmentOptions { Mode = mode }
-                : new global::SharedStruct.SharedSegmentOptions
-                {
-                    Mode = mode,
-                    ReadOnly = options.ReadOnly,
-                    Directory = options.Directory,
-                    FilePath = options.FilePath,
-                    AllowNetworkFileSystem = options.AllowNetworkFileSystem,
-                    Sharing = options.Sharing,
-                    Global = options.Global,
-                    OpenTimeout = options.OpenTimeout,
-                    LockTimeout = options.LockTimeout,
-                };
     }
 }
