@@ -86,7 +86,7 @@ internal sealed unsafe class SegmentCore : IDisposable
         if (layout.Fingerprint == 0)
             throw new ArgumentException("The layout has no fingerprint; use new SegmentLayout(fingerprint, description).", nameof(layout));
         if (options.ReadOnly && options.Mode != SegmentOpenMode.OpenExisting)
-            options = CopyWithMode(options, SegmentOpenMode.OpenExisting);
+            options = options.WithMode(SegmentOpenMode.OpenExisting);
         if (options.OpenTimeout < TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(options), "OpenTimeout must not be negative.");
         TimeSpan lockTimeout = options.LockTimeout ?? defaultLockTimeout ?? TimeSpan.FromMilliseconds(SharedSegmentAttribute.DefaultLockTimeoutMilliseconds);
@@ -115,19 +115,6 @@ internal sealed unsafe class SegmentCore : IDisposable
             throw;
         }
     }
-
-    private static SharedSegmentOptions CopyWithMode(SharedSegmentOptions o, SegmentOpenMode mode) => new()
-    {
-        Mode = mode,
-        ReadOnly = o.ReadOnly,
-        Directory = o.Directory,
-        FilePath = o.FilePath,
-        AllowNetworkFileSystem = o.AllowNetworkFileSystem,
-        Sharing = o.Sharing,
-        Global = o.Global,
-        OpenTimeout = o.OpenTimeout,
-        LockTimeout = o.LockTimeout,
-    };
 
     private static void Initialize(SegmentHeader* h, PlatformMapping mapping, long payloadSize, ulong fingerprint, byte[] description, IPlatform platform, Action<nint>? initializer)
     {
@@ -426,9 +413,16 @@ internal sealed unsafe class SegmentCore : IDisposable
         if (lockWord == null)
             return; // the segment was disposed under the guard; the unmapped lock cannot be touched
         _header->HolderThreadId = 0;
-        if (((uint)acquired & LockWord.Waiters) == 0 &&
-            Interlocked.CompareExchange(ref *lockWord, LockWord.Released(acquired), acquired) == acquired)
+        // While the lock is held only a waiter setting the waiters bit can change the word, so when it is still exactly
+        // what this holder wrote, a plain (release) store frees it: one atomic per lock/unlock pair instead of two. A
+        // waiter that sets the bit between the read and the store loses it, harmlessly: its futex wait compares against
+        // the held word and returns at once; only if this thread is preempted inside that window can the waiter already
+        // be asleep, and then it wakes at its next poll (LivenessIntervalMs) and finds the lock free.
+        if (((uint)acquired & LockWord.Waiters) == 0 && Volatile.Read(ref *lockWord) == acquired)
+        {
+            Volatile.Write(ref *lockWord, LockWord.Released(acquired));
             return;
+        }
         ExitSlow(acquired);
     }
 
