@@ -99,6 +99,13 @@ public unsafe class UncontendedBenchmarks
     public long GeneratedPropertyGet() => _generated.Hits;
 
     [Benchmark, BenchmarkCategory(GetCategory)]
+    public long SharedStructLockRead()
+    {
+        using var guard = _segment.Lock(TimeSpan.FromSeconds(1));
+        return guard.Value.Hits;
+    }
+
+    [Benchmark, BenchmarkCategory(GetCategory)]
     public long RawPointerRead() => Volatile.Read(ref _raw->Hits);
 
     [Benchmark, BenchmarkCategory(GetCategory)]
