@@ -183,11 +183,17 @@ internal sealed unsafe class SegmentCore : IDisposable
             throw new SegmentLayoutMismatchException(name, fingerprint, payloadSize, h->Fingerprint, (long)h->PayloadSize,
                 $"{what} was created for a different payload layout: it holds fingerprint 0x{h->Fingerprint:X16} with a {h->PayloadSize}-byte payload, " +
                 $"but this program expects fingerprint 0x{fingerprint:X16} with a {payloadSize}-byte payload. Another struct (or another build of it) made it. " +
-                $"Close the programs using the old layout and delete the segment (SharedSegment.Delete(\"{name}\")), or use a new name. Stored layout: {FirstLine(stored)}");
+                RemedyForMismatch(name, options) + $" Stored layout: {FirstLine(stored)}");
         }
         if (mapping.Length < SegmentHeader.PayloadOffsetValue + payloadSize)
             throw new InvalidDataException($"{what} is truncated: {mapping.Length} bytes, but its header says the payload needs {SegmentHeader.PayloadOffsetValue + payloadSize}.{untouched}");
     }
+
+    private static string RemedyForMismatch(string name, SharedSegmentOptions options) =>
+        OperatingSystem.IsWindows() && options.FilePath is null
+            // A page-file-backed section cannot be deleted by name: it goes away with the last handle to it.
+            ? "Close every program that has it open (it disappears with the last one), or use a new name."
+            : $"Close the programs using the old layout and delete the segment (SharedSegment.Delete(\"{name}\")), or use a new name.";
 
     private static string FirstLine(string s)
     {
