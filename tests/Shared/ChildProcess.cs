@@ -16,11 +16,21 @@ internal sealed class ChildProcess : IDisposable
     private readonly Process _process;
     private readonly BlockingCollection<string> _lines = new();
     private readonly ConcurrentQueue<string> _errors = new();
+    private readonly ConcurrentQueue<string> _output = new();
 
     private ChildProcess(Process process)
     {
         _process = process;
-        _process.OutputDataReceived += (_, e) => { if (e.Data is null) _lines.CompleteAdding(); else _lines.Add(e.Data); };
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                _lines.CompleteAdding();
+                return;
+            }
+            _output.Enqueue(e.Data);
+            _lines.Add(e.Data);
+        };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _errors.Enqueue(e.Data); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
@@ -100,6 +110,9 @@ internal sealed class ChildProcess : IDisposable
             Thread.Sleep(10);
         return _process.ExitCode;
     }
+
+    /// <summary>Everything the child printed on stdout so far, read or not, one line per line.</summary>
+    public string Output => string.Join("\n", _output);
 
     public string StandardError => string.Join(Environment.NewLine, _errors);
 

@@ -150,18 +150,16 @@ public static unsafe class SegmentInspector
         {
             for (int attempt = 0; attempt < 1000; attempt++)
             {
-                ulong before = Volatile.Read(ref *lockWord);
-                Buffer.MemoryCopy(payload, destination, size, size);
-                Interlocked.MemoryBarrier();
-                if (LockWord.IsFree(before) && Volatile.Read(ref *lockWord) == before)
+                if (SegmentCore.TryCopyOnce(payload, destination, size, lockWord, out _))
                 {
                     torn = false;
                     return bytes;
                 }
-                if (!LockWord.IsFree(before) && info.HolderPid is not null && !info.HolderAlive)
+                if (info.HolderPid is not null && !info.HolderAlive)
                     break; // a dead holder will not finish: show what it left
                 Thread.Sleep(1);
             }
+            Buffer.MemoryCopy(payload, destination, size, size);
         }
         torn = true;
         return bytes;

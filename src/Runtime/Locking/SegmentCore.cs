@@ -481,17 +481,9 @@ internal sealed unsafe class SegmentCore : IDisposable
         var spinner = new SpinWait();
         while (true)
         {
-            ulong before = Volatile.Read(ref *lockWord);
-            if (LockWord.IsFree(before))
-            {
-                Buffer.MemoryCopy(_payload, destination, PayloadSize, PayloadSize);
-                // Loads of the copy must complete before the second read of the word; Volatile.Read alone orders
-                // only later accesses, so a full fence.
-                Interlocked.MemoryBarrier();
-                if (Volatile.Read(ref *lockWord) == before)
-                    return true;
-            }
-            else if (Stopwatch.GetElapsedTime(start).TotalMilliseconds >= LivenessQuietMs && !Holder(LockWord.Token(before)).Alive)
+            if (TryCopyOnce(_payload, destination, PayloadSize, lockWord, out ulong before))
+                return true;
+            if (!LockWord.IsFree(before) && Stopwatch.GetElapsedTime(start).TotalMilliseconds >= LivenessQuietMs && !Holder(LockWord.Token(before)).Alive)
             {
                 holderDead = true;
                 return false;
@@ -500,6 +492,22 @@ internal sealed unsafe class SegmentCore : IDisposable
                 return false;
             spinner.SpinOnce();
         }
+    }
+
+    /// <summary>
+    /// One attempt of the sequence-lock read: copies the payload if the lock is free, and reports whether no writer took
+    /// the lock meanwhile. <paramref name="observed"/> is the lock word seen before the copy.
+    /// </summary>
+    internal static bool TryCopyOnce(byte* payload, byte* destination, long size, ulong* lockWord, out ulong observed)
+    {
+        observed = Volatile.Read(ref *lockWord);
+        if (!LockWord.IsFree(observed))
+            return false;
+        Buffer.MemoryCopy(payload, destination, size, size);
+        // Loads of the copy must complete before the second read of the word; Volatile.Read alone orders only later
+        // accesses, so a full fence.
+        Interlocked.MemoryBarrier();
+        return Volatile.Read(ref *lockWord) == observed;
     }
 
     // ------------------------------------------------------------------ lifetime

@@ -44,7 +44,7 @@ internal sealed class SegmentTarget
             console.WriteError("give a segment name (or --file PATH for a file-backed segment).");
             return ExitCodes.Usage;
         }
-        string? problem = SegmentNameRules.Check(name);
+        string? problem = SegmentName.Explain(name);
         if (problem is not null)
         {
             console.WriteError($"invalid segment name \"{name}\": {problem}.");
