@@ -104,9 +104,9 @@ internal sealed class ChildProcess : IDisposable
     {
         if (!_process.WaitForExit(timeout ?? TimeSpan.FromSeconds(120)))
             throw new TimeoutException($"child {Pid} did not exit in time. stderr: {string.Join(" | ", _errors)}");
-        // Let the output events catch up, but never wait for end-of-file unbounded: a grandchild that inherited the
-        // pipe would hold it open.
-        for (int i = 0; i < 200 && !_lines.IsAddingCompleted; i++)
+        // Let the output events catch up (they arrive on pool threads, which a busy 2-core machine hands out slowly),
+        // but never wait for end-of-file unbounded: a grandchild that inherited the pipe would hold it open.
+        for (int i = 0; i < 1000 && !_lines.IsAddingCompleted; i++)
             Thread.Sleep(10);
         return _process.ExitCode;
     }

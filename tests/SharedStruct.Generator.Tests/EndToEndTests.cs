@@ -1,10 +1,9 @@
 using System;
-using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Threading.Tasks;
+using SharedStruct.Tests;
 using Xunit;
 
 namespace SharedStruct.Generator.Tests;
@@ -20,7 +19,6 @@ public sealed class EndToEndTests : IDisposable
         .Single(a => a.Key == "EndToEndChild").Value!;
 
     private readonly string _directory;
-    private readonly List<Process> _children = new();
 
     public EndToEndTests()
     {
@@ -81,19 +79,6 @@ public sealed class EndToEndTests : IDisposable
 
     public void Dispose()
     {
-        foreach (Process child in _children)
-        {
-            try
-            {
-                if (!child.HasExited)
-                    child.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // already gone
-            }
-            child.Dispose();
-        }
         if (Directory.Exists(_directory))
             Directory.Delete(_directory, recursive: true);
     }
@@ -104,31 +89,14 @@ public sealed class EndToEndTests : IDisposable
             Assert.Skip("The tests place segments in a per-test directory, a Unix-only option.");
     }
 
-    private async Task<string> RunAsync(params string[] args)
+    /// <summary>Runs the child to completion (a real process, killed if the test fails first) and returns its stdout.</summary>
+    /// <remarks>A dedicated thread, not a pool thread: the child's output events are delivered on pool threads.</remarks>
+    private static Task<string> RunAsync(params string[] args) => Task.Factory.StartNew(() =>
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        // No debugger/diagnostics IPC: a killed child would otherwise leave its pipes and socket behind in /tmp.
-        start.Environment["DOTNET_EnableDiagnostics"] = "0";
-        start.ArgumentList.Add(ChildPath);
-        foreach (string arg in args)
-            start.ArgumentList.Add(arg);
-        Process child = Process.Start(start) ?? throw new InvalidOperationException("Could not start the child.");
-        lock (_children)
-            _children.Add(child);
-
-        Task<string> stdout = child.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        Task<string> stderr = child.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        using ChildProcess child = ChildProcess.StartProgram(ChildPath, args);
         // A generous bound so a deadlock fails the test instead of hanging the run.
-        using var timeout = new System.Threading.CancellationTokenSource(TimeSpan.FromMinutes(3));
-        using var linked = System.Threading.CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, TestContext.Current.CancellationToken);
-        await child.WaitForExitAsync(linked.Token);
-        string output = (await stdout).Trim();
-        Assert.True(child.ExitCode == 0, $"Child '{string.Join(' ', args)}' exited with {child.ExitCode}: {await stderr}");
-        return output;
-    }
+        int exit = child.WaitForExit(TimeSpan.FromMinutes(3));
+        Assert.True(exit == 0, $"Child '{string.Join(' ', args)}' exited with {exit}: {child.StandardError}");
+        return child.Output.Trim();
+    }, TaskCreationOptions.LongRunning);
 }

@@ -113,11 +113,6 @@ switch (verb)
         Console.WriteLine("wrote through a read-only view");
         break;
     }
-    case "measure":
-    {
-        Measure.Run(target, options, Arg(2));
-        break;
-    }
     default:
         Console.Error.WriteLine($"unknown verb {verb}");
         return 2;

@@ -32,7 +32,6 @@ internal sealed unsafe class SegmentCore : IDisposable
     public string Name { get; }
     public string Location { get; }
     public bool IsCreator { get; }
-    public bool IsReadOnly { get; }
     public bool IsFileBacked { get; }
     public long PayloadSize { get; }
     public ulong Fingerprint { get; }
@@ -50,8 +49,6 @@ internal sealed unsafe class SegmentCore : IDisposable
         }
     }
 
-    internal SegmentHeader* Header => _header;
-
     private SegmentCore(IPlatform platform, PlatformMapping mapping, string name, long payloadSize, SegmentLayout layout, SharedSegmentOptions options, TimeSpan defaultLockTimeout)
     {
         _platform = platform;
@@ -62,13 +59,12 @@ internal sealed unsafe class SegmentCore : IDisposable
         Name = name;
         Location = mapping.Location;
         IsCreator = mapping.Created;
-        IsReadOnly = mapping.ReadOnly;
         IsFileBacked = options.FilePath is not null;
         PayloadSize = payloadSize;
         Fingerprint = layout.Fingerprint;
         DefaultLockTimeout = defaultLockTimeout;
         _options = options;
-        if (!IsReadOnly)
+        if (!mapping.ReadOnly)
             (_slotIndex, _token, _slotOwner) = ClaimSlot();
     }
 
