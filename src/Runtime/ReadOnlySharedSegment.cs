@@ -5,7 +5,8 @@ namespace SharedStruct;
 
 /// <summary>
 /// A segment mapped read-only: the mapping itself refuses writes, and this type offers none. Reads are consistent
-/// copies taken without the lock (a sequence check on the lock word), so readers never slow writers down.
+/// copies taken without the lock (a sequence check on the lock word), so readers never slow writers down. An open
+/// read-only view registers as a reader (a kernel-held marker), so tools see it and the segment is not deleted under it.
 /// </summary>
 /// <typeparam name="T">The payload type.</typeparam>
 public sealed unsafe class ReadOnlySharedSegment<T> : IDisposable where T : unmanaged
@@ -24,17 +25,32 @@ public sealed unsafe class ReadOnlySharedSegment<T> : IDisposable where T : unma
     public ulong Fingerprint => _core.Fingerprint;
 
     /// <summary>A consistent copy of the payload.</summary>
-    /// <exception cref="TimeoutException">A writer held the lock for the whole timeout, or died holding it.</exception>
-    public T Read(TimeSpan timeout) => Snapshot(_core, timeout);
+    /// <remarks>
+    /// If a writer died holding the lock, this returns the payload as that writer left it, within the timeout, rather
+    /// than failing; use <see cref="Read(TimeSpan, out bool)"/> to learn when that is the case.
+    /// </remarks>
+    /// <exception cref="TimeoutException">A live writer held the lock for the whole timeout.</exception>
+    public T Read(TimeSpan timeout) => Snapshot(_core, timeout, out _);
+
+    /// <summary>
+    /// A consistent copy of the payload. <paramref name="mayBeTorn"/> is true when the lock's holder died mid-write:
+    /// the copy is the payload as it left it, perhaps half-updated. A read-only view cannot recover the lock; the next
+    /// writer's <c>Lock</c> does (and is told <c>WasAbandoned</c>), and reads are whole again from then on.
+    /// </summary>
+    /// <exception cref="TimeoutException">A live writer held the lock for the whole timeout.</exception>
+    public T Read(TimeSpan timeout, out bool mayBeTorn) => Snapshot(_core, timeout, out mayBeTorn);
 
     /// <summary>A consistent copy of the payload with the default timeout (one second).</summary>
-    public T Read() => Snapshot(_core, _core.DefaultLockTimeout);
+    public T Read() => Snapshot(_core, _core.DefaultLockTimeout, out _);
 
     /// <summary>Like <see cref="Read(TimeSpan)"/>, but returns false instead of throwing.</summary>
-    public bool TryRead(TimeSpan timeout, out T value)
+    public bool TryRead(TimeSpan timeout, out T value) => TryRead(timeout, out value, out _);
+
+    /// <summary>Like <see cref="Read(TimeSpan, out bool)"/>, but returns false instead of throwing.</summary>
+    public bool TryRead(TimeSpan timeout, out T value, out bool mayBeTorn)
     {
         T copy;
-        bool ok = _core.TryReadConsistent((byte*)&copy, SegmentCore.TimeoutMilliseconds(timeout), out _);
+        bool ok = _core.TryReadConsistent((byte*)&copy, SegmentCore.TimeoutMilliseconds(timeout), out mayBeTorn);
         value = ok ? copy : default;
         return ok;
     }
@@ -45,16 +61,14 @@ public sealed unsafe class ReadOnlySharedSegment<T> : IDisposable where T : unma
     /// </summary>
     public ref readonly T GetUnsynchronizedReference() => ref *(T*)_core.Payload;
 
-    /// <summary>Unmaps the segment.</summary>
+    /// <summary>Unmaps the segment and leaves (releases its reader registration).</summary>
     public void Dispose() => _core.Dispose();
 
-    internal static T Snapshot(SegmentCore core, TimeSpan timeout)
+    internal static T Snapshot(SegmentCore core, TimeSpan timeout, out bool mayBeTorn)
     {
         T copy;
-        if (core.TryReadConsistent((byte*)&copy, SegmentCore.TimeoutMilliseconds(timeout), out bool holderDead))
+        if (core.TryReadConsistent((byte*)&copy, SegmentCore.TimeoutMilliseconds(timeout), out mayBeTorn))
             return copy;
-        if (holderDead)
-            throw new TimeoutException($"Cannot read segment '{core.Name}' consistently: a process died while holding its lock, mid-write. A writer's next Lock() recovers it (WasAbandoned).");
         throw core.TimeoutError(timeout);
     }
 }

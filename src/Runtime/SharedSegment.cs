@@ -13,14 +13,28 @@ public static class SharedSegment
     public const int HeaderSize = Format.SegmentHeader.PayloadOffsetValue;
 
     /// <summary>
-    /// Removes the named segment. Processes that have it open keep their mapping until they close it; the next
-    /// <c>Open</c> creates a fresh one. Returns false if there was none. On Windows a named segment cannot be deleted:
-    /// it vanishes by itself when the last process that has it open closes it, so this always returns false there.
+    /// Removes the named segment if no process has it open. Returns false if there was none. The next <c>Open</c>
+    /// creates a fresh one. On Windows a named segment cannot be deleted: it vanishes by itself when the last process
+    /// that has it open closes it, so this always returns false there.
     /// </summary>
+    /// <exception cref="SegmentInUseException">
+    /// Another process has it open (a writer or a read-only reader): deleting it would leave them on a segment nobody
+    /// else can find. Use <see cref="ForceDelete"/> to remove the name anyway.
+    /// </exception>
     public static bool Delete(string name, SharedSegmentOptions? options = null)
     {
         SegmentName.Validate(name);
-        return Platforms.Current.Delete(name, options ?? SharedSegmentOptions.Default);
+        return Platforms.Current.Delete(name, options ?? SharedSegmentOptions.Default, force: false);
+    }
+
+    /// <summary>
+    /// Removes the named segment's name even while processes have it open; they keep using the old segment, unseen by
+    /// anyone who opens the name afterwards. For tools and cleanup of known-dead state. Returns false if there was none.
+    /// </summary>
+    public static bool ForceDelete(string name, SharedSegmentOptions? options = null)
+    {
+        SegmentName.Validate(name);
+        return Platforms.Current.Delete(name, options ?? SharedSegmentOptions.Default, force: true);
     }
 
     /// <summary>Where the named segment lives (a file path on Unix, a kernel object name on Windows).</summary>

@@ -97,10 +97,12 @@ public sealed unsafe class SharedSegment<T> : IDisposable where T : unmanaged
     /// and <see cref="SegmentGuard{T}.WasAbandoned"/> is true.
     /// </summary>
     /// <exception cref="TimeoutException">A live process held the lock for the whole timeout; the message names it.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The timeout is neither <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> nor 0 to int.MaxValue ms (checked on every call).</exception>
     /// <exception cref="System.Threading.LockRecursionException">This thread already holds this lock.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public SegmentGuard<T> Lock(TimeSpan timeout)
     {
+        SegmentCore.CheckTimeout(timeout);
         if (_core.TryEnterFast(out ulong word))
             return new SegmentGuard<T>(_core, word, wasAbandoned: false);
         return LockSlow(timeout);
@@ -110,6 +112,7 @@ public sealed unsafe class SharedSegment<T> : IDisposable where T : unmanaged
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryLock(TimeSpan timeout, out SegmentGuard<T> guard)
     {
+        SegmentCore.CheckTimeout(timeout);
         if (_core.TryEnterFast(out ulong word))
         {
             guard = new SegmentGuard<T>(_core, word, wasAbandoned: false);
@@ -146,18 +149,33 @@ public sealed unsafe class SharedSegment<T> : IDisposable where T : unmanaged
     public ref T GetUnsynchronizedReference() => ref *(T*)_core.Payload;
 
     /// <summary>A consistent copy of the payload, read without taking the lock (retried if a writer intervened).</summary>
-    /// <exception cref="TimeoutException">A writer held the lock for the whole timeout.</exception>
-    public T ReadSnapshot(TimeSpan timeout) => ReadOnlySharedSegment<T>.Snapshot(_core, timeout);
+    /// <remarks>If a writer died holding the lock, this returns the payload as it left it; see the overload with <c>mayBeTorn</c>.</remarks>
+    /// <exception cref="TimeoutException">A live writer held the lock for the whole timeout.</exception>
+    public T ReadSnapshot(TimeSpan timeout) => ReadOnlySharedSegment<T>.Snapshot(_core, timeout, out _);
+
+    /// <summary>
+    /// A consistent copy of the payload, read without taking the lock. <paramref name="mayBeTorn"/> is true when the
+    /// lock's holder died mid-write: the copy is what it left, perhaps half-updated, until some writer's
+    /// <see cref="Lock(TimeSpan)"/> recovers the lock (and reports <see cref="SegmentGuard{T}.WasAbandoned"/>).
+    /// </summary>
+    /// <exception cref="TimeoutException">A live writer held the lock for the whole timeout.</exception>
+    public T ReadSnapshot(TimeSpan timeout, out bool mayBeTorn) => ReadOnlySharedSegment<T>.Snapshot(_core, timeout, out mayBeTorn);
 
     /// <summary>Writes the payload's dirty pages to the backing file and waits for the write (msync / FlushViewOfFile).</summary>
     public void Flush() => _core.Flush();
 
     /// <summary>
-    /// Removes the segment's name now; processes that have it open keep using it until they close it. On Windows a
-    /// named segment cannot be deleted (it vanishes with its last process) and this returns false.
+    /// Removes the segment's name if no other process has it open (this view does not count). This view stays usable
+    /// until disposed. On Windows a named segment cannot be deleted (it vanishes with its last process) and this
+    /// returns false.
     /// </summary>
-    public bool Delete() => _core.DeleteBacking();
+    /// <exception cref="SegmentInUseException">Another process has it open.</exception>
+    public bool Delete() => _core.DeleteBacking(force: false);
 
-    /// <summary>Unmaps the segment and leaves the process table. The segment itself stays until deleted.</summary>
+    /// <summary>
+    /// Unmaps the segment and leaves the process table. The segment itself stays until deleted. Called while a guard of
+    /// this segment is live (on any thread), the unmap waits for that guard's release, so its <c>ref T</c> stays valid;
+    /// new locks fail with <see cref="ObjectDisposedException"/> at once.
+    /// </summary>
     public void Dispose() => _core.Dispose();
 }

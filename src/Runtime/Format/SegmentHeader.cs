@@ -13,21 +13,23 @@ namespace SharedStruct.Format;
 [StructLayout(LayoutKind.Explicit, Size = Size)]
 internal struct SegmentHeader
 {
-    public const int Size = 192;
+    public const int Size = 256;
 
     /// <summary>"SHSTRUCT" read as a little-endian integer.</summary>
     public const ulong MagicValue = 0x5443555254534853UL;
-    public const uint CurrentFormatVersion = 1;
+    public const uint CurrentFormatVersion = 2;
 
     public const uint StateInitializing = 0;
     public const uint StateReady = 1;
+    /// <summary>The creator's initializer threw: openers waiting for this segment start over at once.</summary>
+    public const uint StateFailed = 2;
 
     public const int DescriptionOffset = 256;
     public const int DescriptionCapacity = SlotTableOffset - DescriptionOffset;
     public const uint DescriptionNotStored = uint.MaxValue;
     public const int SlotTableOffset = 8192;
     public const int SlotCount = 512;
-    public const int SlotSize = 16;
+    public const int SlotSize = 32;
 
     /// <summary>The payload starts on a page boundary, hence on a 64-byte cache line of its own.</summary>
     public const int PayloadOffsetValue = SlotTableOffset + SlotCount * SlotSize;
@@ -49,22 +51,27 @@ internal struct SegmentHeader
     [FieldOffset(64)] public ulong Checksum;
     [FieldOffset(72)] public uint DescriptionStart;
     [FieldOffset(76)] public uint SlotTableStart;
+    /// <summary>The process-table token of the process that created (or finished creating) the segment; not checksummed.</summary>
+    [FieldOffset(80)] public uint CreatorToken;
+    [FieldOffset(88)] public ulong CreatorPidNamespace;
 
     // ---- cache line 2: the lock ----
     /// <summary>Low 32 bits: owner token | waiters bit (0 = free). High 32 bits: generation, bumped by every acquire.</summary>
     [FieldOffset(128)] public ulong LockWord;
-    [FieldOffset(136)] public int HolderThreadId;
     [FieldOffset(140)] public uint AbandonCount;
     /// <summary>The lock word a waiter saw when it first found the lock held, and when (Unix ms).</summary>
     [FieldOffset(144)] public ulong HeldSinceWord;
     [FieldOffset(152)] public long HeldSinceUnixMs;
     [FieldOffset(160)] public int LastAbandonedPid;
+    /// <summary>Waiters asleep in the kernel on the lock word (or about to be): a release wakes only when this is non-zero.</summary>
+    [FieldOffset(164)] public int Sleepers;
 }
 
 /// <summary>
-/// One row of the process table: a process attached to the segment. Lock owner tokens name a row (index and
-/// incarnation), and the row names the process by id and start time, so a reused process id is not mistaken for
-/// the holder and a dead holder is found without any other process having had the segment open.
+/// One row of the process table: a writable view attached to the segment. Lock owner tokens name a row (index and
+/// incarnation). Whether the row's owner lives is asked of its kernel-held marker (<see cref="Platform.ProcessMarkers"/>),
+/// never of the process id, which the row keeps only to show people (with its PID namespace, so a tool can say that a
+/// pid is another namespace's).
 /// </summary>
 [StructLayout(LayoutKind.Explicit, Size = SegmentHeader.SlotSize)]
 internal struct ProcessSlot
@@ -72,4 +79,6 @@ internal struct ProcessSlot
     /// <summary>Low 32 bits: process id (0 = free, -1 = being claimed). High 32 bits: incarnation.</summary>
     [FieldOffset(0)] public ulong Owner;
     [FieldOffset(8)] public long StartTime;
+    [FieldOffset(16)] public ulong PidNamespace;
+    [FieldOffset(24)] public long AttachedUnixMs;
 }

@@ -5,8 +5,12 @@ namespace SharedStruct;
 
 /// <summary>A process in a segment's process table.</summary>
 /// <param name="Pid">Its process id.</param>
-/// <param name="IsAlive">Whether it is still running (the same process, not a reused id).</param>
-public readonly record struct AttachedProcess(int Pid, bool IsAlive);
+/// <param name="IsAlive">Whether it still has the segment open (its kernel-held marker is held).</param>
+public readonly record struct AttachedProcess(int Pid, bool IsAlive)
+{
+    /// <summary>True when <see cref="Pid"/> is another PID namespace's id (another container): it names nothing here.</summary>
+    public bool InOtherPidNamespace { get; init; }
+}
 
 /// <summary>
 /// What a segment's header says, read through a read-only mapping by <see cref="SegmentInspector"/>: for tools that
@@ -43,8 +47,20 @@ public sealed class SegmentInfo
     /// <summary>The creating process.</summary>
     public int CreatorPid { get; internal set; }
 
-    /// <summary>Whether the creating process still runs.</summary>
+    /// <summary>Whether the creating process still has the segment open.</summary>
     public bool CreatorAlive { get; internal set; }
+
+    /// <summary>True when <see cref="CreatorPid"/> is another PID namespace's id.</summary>
+    public bool CreatorInOtherPidNamespace { get; internal set; }
+
+    /// <summary>
+    /// Whether any process has the segment open now, writers and read-only readers alike, as the kernel says (where it
+    /// can say: Linux). The inspecting process itself does not count.
+    /// </summary>
+    public bool Attached { get; internal set; }
+
+    /// <summary>Whether read-only readers have the segment open now (Linux).</summary>
+    public bool ReadersAttached { get; internal set; }
 
     /// <summary>When the segment was created.</summary>
     public DateTimeOffset CreatedAt { get; internal set; }
@@ -77,10 +93,10 @@ public sealed class SegmentInfo
     public bool PayloadMayBeTorn { get; internal set; }
 
     /// <summary>
-    /// True when no live process has the segment open or holds its lock: nobody is using it. (Its creator may still
-    /// run, having closed it.) A stale segment is safe to delete.
+    /// True when no process has the segment open (no writer, no read-only reader) or holds its lock: nobody is using it.
+    /// (Its creator may still run, having closed it.) A stale segment is safe to delete.
     /// </summary>
-    public bool IsStale => IsValid && !(HolderPid is not null && HolderAlive) && !HasLiveProcess();
+    public bool IsStale => IsValid && !Attached && !(HolderPid is not null && HolderAlive) && !HasLiveProcess();
 
     private bool HasLiveProcess()
     {

@@ -89,49 +89,59 @@ public static unsafe class SegmentInspector
             info.Problem = $"truncated: {mapping.Length} bytes, shorter than a segment header";
             return info;
         }
-        info.CreatorPid = h->CreatorPid;
-        info.CreatorAlive = platform.IsAlive(h->CreatorPid, h->CreatorStartTime);
-        info.CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(h->CreatedUnixMs);
-        if (Volatile.Read(ref h->State) != SegmentHeader.StateReady)
-        {
-            info.Problem = info.CreatorAlive ? "still being initialised by its creator" : "unfinished: its creator died while initialising it";
-            return info;
-        }
         if (h->FormatVersion != SegmentHeader.CurrentFormatVersion)
         {
             info.Problem = $"header format version {h->FormatVersion}; this runtime reads {SegmentHeader.CurrentFormatVersion}";
             return info;
         }
-        if (h->Checksum != SegmentCore.ComputeChecksum(p))
+        ProcessMarkers markers = mapping.Markers;
+        ulong myNamespace = platform.CurrentProcess.PidNamespace;
+        info.CreatorPid = h->CreatorPid;
+        info.CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(h->CreatedUnixMs);
+        if (Volatile.Read(ref h->State) != SegmentHeader.StateReady)
         {
-            info.Problem = "corrupted header (checksum mismatch)";
+            bool initialising = markers.IsInitHeld(h->CreatorPid, h->CreatorStartTime);
+            info.CreatorAlive = initialising;
+            info.Problem = initialising ? "still being initialised by its creator"
+                : "unfinished: its creator died while initialising it (the next writable open finishes it)";
             return info;
         }
+        string? problem = HeaderValidation.ReadyProblem(p, mapping.Length);
+        if (problem is not null)
+        {
+            // The same checks as opening, worded for a listing.
+            info.Problem = problem.StartsWith("is ", StringComparison.Ordinal) ? problem.Substring(3) : problem.StartsWith("has ", StringComparison.Ordinal) ? problem.Substring(4) : problem;
+            return info;
+        }
+        info.CreatorAlive = SegmentCore.IsTokenAlive(p, h->CreatorToken, markers);
+        info.CreatorInOtherPidNamespace = OtherNamespace(h->CreatorPidNamespace, myNamespace);
         info.Fingerprint = h->Fingerprint;
         info.PayloadSize = (long)h->PayloadSize;
         info.LayoutDescription = SegmentCore.ReadDescription(p);
-        if (mapping.Length < SegmentHeader.PayloadOffsetValue + info.PayloadSize)
-        {
-            info.Problem = $"truncated: {mapping.Length} bytes, but the payload needs {SegmentHeader.PayloadOffsetValue + info.PayloadSize}";
-            return info;
-        }
 
         var processes = new List<AttachedProcess>();
         var slots = (ProcessSlot*)(p + SegmentHeader.SlotTableOffset);
         for (int i = 0; i < SegmentHeader.SlotCount; i++)
         {
-            int pid = (int)Volatile.Read(ref slots[i].Owner);
+            ulong owner = Volatile.Read(ref slots[i].Owner);
+            int pid = (int)owner;
             if (pid > 0)
-                processes.Add(new AttachedProcess(pid, platform.IsAlive(pid, slots[i].StartTime)));
+            {
+                uint incarnation = (uint)(owner >> 32) & LockWord.IncarnationMask;
+                bool alive = markers.IsSlotHeld(i, incarnation, pid, slots[i].StartTime);
+                processes.Add(new AttachedProcess(pid, alive) { InOtherPidNamespace = OtherNamespace(slots[i].PidNamespace, myNamespace) });
+            }
         }
         info.Processes = processes;
+        info.Attached = markers.OthersAttached(out bool readers);
+        info.ReadersAttached = readers;
         info.AbandonCount = h->AbandonCount;
 
         ulong word = Volatile.Read(ref h->LockWord);
         info.LockGeneration = (uint)(word >> 32);
         if (!LockWord.IsFree(word))
         {
-            (int pid, bool alive) = SegmentCore.HolderOf(p, LockWord.Token(word), platform);
+            (int pid, bool alive) = SegmentCore.HolderOf(p, LockWord.Token(word), markers);
             info.HolderPid = pid;
             info.HolderAlive = alive;
             if (Volatile.Read(ref h->HeldSinceWord) == (word & ~(ulong)LockWord.Waiters))
@@ -142,6 +152,8 @@ public static unsafe class SegmentInspector
         info.PayloadMayBeTorn = torn;
         return info;
     }
+
+    private static bool OtherNamespace(ulong theirs, ulong mine) => theirs != 0 && mine != 0 && theirs != mine;
 
     private static byte[] CopyPayload(byte* payload, long size, ulong* lockWord, SegmentInfo info, out bool torn)
     {

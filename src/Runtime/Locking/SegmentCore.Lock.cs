@@ -1,9 +1,7 @@
 using System;
 using System.Diagnostics;
-using System.Diagnostics.CodeAnalysis;
-using System.IO;
 using System.Runtime.CompilerServices;
-using System.Text;
+using System.Runtime.Intrinsics.Arm;
 using System.Threading;
 using SharedStruct.Format;
 using SharedStruct.Platform;
@@ -13,6 +11,9 @@ namespace SharedStruct.Locking;
 /// <summary>The lock: an owner token in the lock word, a futex to sleep on, recovery from a dead holder.</summary>
 internal sealed unsafe partial class SegmentCore
 {
+    /// <summary>Release-side wakes this process made, and how many of them woke nobody (for measurement).</summary>
+    internal static long WakeCalls, FutileWakes;
+
     /// <summary>The uncontended path: one CAS, no syscall, no allocation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryEnterFast(out ulong acquired)
@@ -24,21 +25,49 @@ internal sealed unsafe partial class SegmentCore
         acquired = LockWord.Acquired(current, _token, 0);
         if (LockWord.IsFree(current) && Interlocked.CompareExchange(ref *lockWord, acquired, current) == current)
         {
-            _header->HolderThreadId = Environment.CurrentManagedThreadId;
+            AfterAcquire();
             return true;
         }
         return false;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AfterAcquire()
+    {
+        // On arm64 the acquire CAS (casal) lets later payload stores become visible before the new lock word, and a
+        // lock-free snapshot reader could then accept a torn copy; a full barrier orders them. x64's CAS is one already,
+        // and this branch folds away at JIT time there.
+        if (ArmBase.Arm64.IsSupported)
+            Interlocked.MemoryBarrier();
+        // Process-local: the shared header says nothing about threads, whose ids repeat across processes (every
+        // container's main thread is 1 in a PID-1 process).
+        _ownerThread = Environment.CurrentManagedThreadId;
     }
 
     /// <summary>Spins briefly, then sleeps in the kernel; recovers the lock from a dead holder.</summary>
     /// <returns>False on timeout.</returns>
     public bool EnterSlow(int timeoutMs, out ulong acquired, out bool abandoned)
     {
+        Interlocked.Increment(ref _slowUsers);
+        try
+        {
+            return EnterSlowCore(timeoutMs, out acquired, out abandoned);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _slowUsers);
+        }
+    }
+
+    private bool EnterSlowCore(int timeoutMs, out ulong acquired, out bool abandoned)
+    {
         abandoned = false;
         ulong* lockWord = _lockWord;
-        int myThread = Environment.CurrentManagedThreadId;
+        if (lockWord == null)
+            ThrowDisposed();
         ulong current = Volatile.Read(ref *lockWord);
-        if (!LockWord.IsFree(current) && _header->HolderThreadId == myThread && Holder(LockWord.Token(current)).Pid == Environment.ProcessId)
+        if (!LockWord.IsFree(current) &&
+            ((LockWord.Token(current) == _token && _ownerThread == Environment.CurrentManagedThreadId) || HeldByThisThreadElsewhere(current)))
             throw new LockRecursionException($"This thread already holds the lock of segment '{Name}'. Dispose the first guard before locking again; the lock is not recursive.");
 
         // A short spin: the typical critical section is a few field writes, over before a sleep could even start.
@@ -50,7 +79,7 @@ internal sealed unsafe partial class SegmentCore
             {
                 acquired = LockWord.Acquired(current, _token, 0);
                 if (Interlocked.CompareExchange(ref *lockWord, acquired, current) == current)
-                    return Entered(myThread);
+                    return Entered();
             }
             if (spinner.NextSpinWillYield)
                 break;
@@ -58,23 +87,27 @@ internal sealed unsafe partial class SegmentCore
         }
 
         long start = Stopwatch.GetTimestamp();
-        ulong lastSeen = current;
+        ulong lastSeen = 0; // no word seen yet: the first held word is noted below
         long lastChange = start;
         long nextLivenessCheck = 0;
+        SegmentHeader* header = _header;
         while (true)
         {
+            if (_lockWord == null)
+                ThrowDisposed(); // disposed by another thread while this one waited
             current = Volatile.Read(ref *lockWord);
             if (LockWord.IsFree(current))
             {
-                // Having slept, keep the waiters bit: others may still be asleep and the release must wake them.
-                acquired = LockWord.Acquired(current, _token, LockWord.Waiters);
+                // Keep the waiters bit only for processes still asleep: a release then wakes just when someone sleeps.
+                uint waiters = Volatile.Read(ref header->Sleepers) > 0 ? LockWord.Waiters : 0;
+                acquired = LockWord.Acquired(current, _token, waiters);
                 if (Interlocked.CompareExchange(ref *lockWord, acquired, current) == current)
-                    return Entered(myThread);
+                    return Entered();
                 continue;
             }
 
             long now = Stopwatch.GetTimestamp();
-            if (current != lastSeen)
+            if ((current & ~(ulong)LockWord.Waiters) != (lastSeen & ~(ulong)LockWord.Waiters))
             {
                 lastSeen = current;
                 lastChange = now;
@@ -82,7 +115,7 @@ internal sealed unsafe partial class SegmentCore
             }
 
             // A holder that has not moved for a while may be dead. Live holders under contention change the word
-            // every few microseconds, so this rarely reads /proc.
+            // every few microseconds, so this rarely asks the kernel.
             long quietMs = (long)Stopwatch.GetElapsedTime(lastChange, now).TotalMilliseconds;
             if (quietMs >= LivenessQuietMs && now >= nextLivenessCheck)
             {
@@ -94,9 +127,9 @@ internal sealed unsafe partial class SegmentCore
                     if (Interlocked.CompareExchange(ref *lockWord, acquired, current) == current)
                     {
                         abandoned = true;
-                        Interlocked.Increment(ref _header->AbandonCount);
-                        _header->LastAbandonedPid = pid;
-                        return Entered(myThread);
+                        Interlocked.Increment(ref header->AbandonCount);
+                        header->LastAbandonedPid = pid;
+                        return Entered();
                     }
                     continue;
                 }
@@ -109,21 +142,28 @@ internal sealed unsafe partial class SegmentCore
                 return false;
             }
 
-            if (((uint)current & LockWord.Waiters) == 0)
+            Interlocked.Increment(ref header->Sleepers);
+            try
             {
-                ulong flagged = current | LockWord.Waiters;
-                if (Interlocked.CompareExchange(ref *lockWord, flagged, current) != current)
-                    continue;
-                current = flagged;
-                lastSeen = flagged;
+                if (((uint)current & LockWord.Waiters) == 0)
+                {
+                    ulong flagged = current | LockWord.Waiters;
+                    if (Interlocked.CompareExchange(ref *lockWord, flagged, current) != current)
+                        continue;
+                    current = flagged;
+                }
+                _mapping?.Wait((uint*)lockWord, (uint)current, Math.Min(remaining, LivenessIntervalMs));
             }
-            _mapping!.Wait((uint*)lockWord, (uint)current, Math.Min(remaining, LivenessIntervalMs));
+            finally
+            {
+                Interlocked.Decrement(ref header->Sleepers);
+            }
         }
     }
 
-    private bool Entered(int myThread)
+    private bool Entered()
     {
-        _header->HolderThreadId = myThread;
+        AfterAcquire();
         return true;
     }
 
@@ -140,26 +180,25 @@ internal sealed unsafe partial class SegmentCore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Exit(ulong acquired)
     {
-        ulong* lockWord = _lockWord;
+        ulong* lockWord = _releaseWord;
         if (lockWord == null)
-            return; // the segment was disposed under the guard; the unmapped lock cannot be touched
-        _header->HolderThreadId = 0;
+            return; // the view is gone; nothing of it can be touched
+        _ownerThread = 0;
         // While the lock is held only a waiter setting the waiters bit can change the word, so when it is still exactly
         // what this holder wrote, a plain (release) store frees it: one atomic per lock/unlock pair instead of two. A
         // waiter that sets the bit between the read and the store loses it, harmlessly: its futex wait compares against
         // the held word and returns at once; only if this thread is preempted inside that window can the waiter already
         // be asleep, and then it wakes at its next poll (LivenessIntervalMs) and finds the lock free.
         if (((uint)acquired & LockWord.Waiters) == 0 && Volatile.Read(ref *lockWord) == acquired)
-        {
             Volatile.Write(ref *lockWord, LockWord.Released(acquired));
-            return;
-        }
-        ExitSlow(acquired);
+        else
+            ExitSlow(lockWord, acquired);
+        if (_disposeDeferred != 0)
+            FinishDeferredDispose();
     }
 
-    private void ExitSlow(ulong acquired)
+    private void ExitSlow(ulong* lockWord, ulong acquired)
     {
-        ulong* lockWord = _lockWord;
         while (true)
         {
             ulong current = Volatile.Read(ref *lockWord);
@@ -168,8 +207,14 @@ internal sealed unsafe partial class SegmentCore
                     $"The lock of segment '{Name}' was taken over by another process while this guard held it (it judged this holder dead). Data written under this guard may be lost.");
             if (Interlocked.CompareExchange(ref *lockWord, LockWord.Released(current), current) == current)
             {
-                if (((uint)current & LockWord.Waiters) != 0)
-                    _mapping!.Wake((uint*)lockWord);
+                PlatformMapping? mapping = _mapping;
+                if (((uint)current & LockWord.Waiters) != 0 && mapping is not null)
+                {
+                    int woken = mapping.Wake((uint*)lockWord, 1);
+                    Interlocked.Increment(ref WakeCalls);
+                    if (woken == 0)
+                        Interlocked.Increment(ref FutileWakes);
+                }
                 return;
             }
         }
@@ -177,16 +222,33 @@ internal sealed unsafe partial class SegmentCore
 
     public TimeoutException TimeoutError(TimeSpan timeout)
     {
-        ulong current = Volatile.Read(ref *_lockWord);
+        ulong* lockWord = _releaseWord;
+        if (lockWord == null)
+            return new TimeoutException($"Timed out after {timeout.TotalMilliseconds} ms waiting for the lock of segment '{Name}'.");
+        ulong current = Volatile.Read(ref *lockWord);
         if (LockWord.IsFree(current))
             return new TimeoutException($"Timed out after {timeout.TotalMilliseconds} ms waiting for the lock of segment '{Name}' (it was busy and is free now; the segment is heavily contended).");
+        if (LockWord.Token(current) == _token)
+            return new TimeoutException(
+                $"Timed out after {timeout.TotalMilliseconds} ms waiting for the lock of segment '{Name}': another thread of this process holds it through the same segment object. Dispose that guard first.");
         (int pid, bool _) = Holder(LockWord.Token(current));
         ulong clean = current & ~(ulong)LockWord.Waiters;
         long heldMs = Volatile.Read(ref _header->HeldSinceWord) == clean
             ? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - _header->HeldSinceUnixMs
             : (long)timeout.TotalMilliseconds;
         return new TimeoutException(
-            $"Timed out after {timeout.TotalMilliseconds} ms waiting for the lock of segment '{Name}': process {pid} holds it and has held it for at least {heldMs} ms. " +
+            $"Timed out after {timeout.TotalMilliseconds} ms waiting for the lock of segment '{Name}': process {pid}{PidNamespaceNote(LockWord.Token(current))} holds it and has held it for at least {heldMs} ms. " +
             "That process is alive, so the lock was not recovered; find out why it holds the lock so long.");
+    }
+
+    /// <summary>" (in another PID namespace)" when the row's process id is another namespace's, so a reader does not look it up here.</summary>
+    private string PidNamespaceNote(uint token)
+    {
+        int index = LockWord.SlotIndex(token);
+        if (index < 0 || index >= SegmentHeader.SlotCount)
+            return "";
+        ulong theirs = Slot(index)->PidNamespace;
+        ulong mine = Platform.Platforms.Current.CurrentProcess.PidNamespace;
+        return theirs != 0 && mine != 0 && theirs != mine ? " (in another PID namespace)" : "";
     }
 }

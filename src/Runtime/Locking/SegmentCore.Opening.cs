@@ -1,8 +1,5 @@
 using System;
-using System.Diagnostics;
-using System.Diagnostics.CodeAnalysis;
 using System.IO;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading;
 using SharedStruct.Format;
@@ -10,7 +7,16 @@ using SharedStruct.Platform;
 
 namespace SharedStruct.Locking;
 
-/// <summary>Opening a segment: creating and initialising it, or waiting for it to be ready and validating its header.</summary>
+/// <summary>
+/// Opening a segment: creating and initialising it, taking over one whose creator died while initialising it, or
+/// waiting for it to be ready and validating its header.
+/// </summary>
+/// <remarks>
+/// A creator holds the init marker from before its file has a name until the segment is ready (on Linux the file is
+/// created unnamed and linked into place with its header written, so no opener ever sees a half-made file). An opener
+/// that finds a segment not ready and the init marker free knows the creator died: it takes the marker and initialises
+/// the segment in place, becoming its creator. No case needs a manual delete.
+/// </remarks>
 internal sealed unsafe partial class SegmentCore
 {
     public static SegmentCore Open(string name, long payloadSize, SegmentLayout layout, SharedSegmentOptions? options, TimeSpan? defaultLockTimeout, Action<nint>? initializer)
@@ -31,101 +37,194 @@ internal sealed unsafe partial class SegmentCore
         TimeSpan lockTimeout = options.LockTimeout ?? defaultLockTimeout ?? TimeSpan.FromMilliseconds(SharedSegmentAttribute.DefaultLockTimeoutMilliseconds);
         TimeoutMilliseconds(lockTimeout, "LockTimeout");
 
-        byte[] description = Encoding.UTF8.GetBytes(layout.Description);
-        long total = AlignUp(SegmentHeader.PayloadOffsetValue + payloadSize, 4096);
+        var shape = new Shape(name, payloadSize, layout.Fingerprint, Encoding.UTF8.GetBytes(layout.Description));
         IPlatform platform = Platforms.Current;
         DateTime deadline = DateTime.UtcNow + options.OpenTimeout;
-        PlatformMapping mapping = platform.Open(new MappingRequest { Name = name, Size = total, Options = options }, deadline);
-        try
+        var request = new MappingRequest { Name = name, Size = AlignUp(SegmentHeader.PayloadOffsetValue + payloadSize, 4096), Options = options };
+        while (true)
         {
-            var header = (SegmentHeader*)mapping.Pointer;
-            if (mapping.Created)
-                Initialize(header, mapping, payloadSize, layout.Fingerprint, description, platform, initializer);
-            else
-                WaitUntilReadyAndValidate(header, mapping, name, payloadSize, layout.Fingerprint, platform, deadline, options);
-            return new SegmentCore(platform, mapping, name, payloadSize, layout, options, lockTimeout);
-        }
-        catch
-        {
-            // Leave no half-made segment behind: a creator that failed removes what it made.
-            if (mapping.Created)
-                mapping.RemoveBacking();
-            mapping.Dispose();
-            throw;
+            PlatformMapping mapping = platform.Open(request, deadline);
+            SegmentCore? core = null;
+            bool initialising = false;
+            try
+            {
+                Attempt attempt = mapping.Created
+                    ? PrepareCreated(mapping, shape, options)
+                    : PrepareExisting(mapping, shape, options, deadline);
+                if (attempt == Attempt.Retry)
+                {
+                    mapping.Dispose();
+                    if (DateTime.UtcNow >= deadline && options.OpenTimeout > TimeSpan.Zero)
+                        throw new TimeoutException($"Could not open segment '{name}' within the open timeout ({options.OpenTimeout.TotalMilliseconds} ms): it was being deleted or made anew the whole time.");
+                    Thread.Sleep(1);
+                    continue;
+                }
+                initialising = attempt == Attempt.Initialise;
+                core = new SegmentCore(platform, mapping, name, payloadSize, layout, options, lockTimeout, isCreator: initialising);
+                if (initialising)
+                    core.FinishInitialising(shape, initializer);
+                return core;
+            }
+            catch
+            {
+                if (initialising)
+                {
+                    // Leave no half-made segment behind: mark it failed (openers waiting on it start over at once) and
+                    // remove it, whether this process created it or took it over.
+                    var h = (SegmentHeader*)mapping.Pointer;
+                    if (h != null)
+                        Volatile.Write(ref h->State, SegmentHeader.StateFailed);
+                    if (mapping.StillNamed())
+                        mapping.RemoveBacking();
+                }
+                else if (mapping.Created)
+                {
+                    mapping.RemoveBacking();
+                }
+                if (core is not null)
+                    core.Dispose();
+                else
+                {
+                    mapping.Markers.ReleaseAll();
+                    mapping.Dispose();
+                }
+                throw;
+            }
         }
     }
 
-    private static void Initialize(SegmentHeader* h, PlatformMapping mapping, long payloadSize, ulong fingerprint, byte[] description, IPlatform platform, Action<nint>? initializer)
+    /// <summary>What this build expects a segment to hold.</summary>
+    private sealed record Shape(string Name, long PayloadSize, ulong Fingerprint, byte[] Description);
+
+    private enum Attempt { Initialise, Open, Retry }
+
+    /// <summary>A file this call created: hold the init marker, write the header, and give it its name.</summary>
+    private static Attempt PrepareCreated(PlatformMapping mapping, Shape shape, SharedSegmentOptions options)
     {
-        ProcessIdentity me = platform.CurrentProcess;
-        // The magic goes first so that a racing opener knows this is a segment being initialised, not a foreign file.
-        h->CreatorPid = me.Pid;
-        h->CreatorStartTime = me.StartTime;
-        Volatile.Write(ref h->Magic, SegmentHeader.MagicValue);
-        h->FormatVersion = SegmentHeader.CurrentFormatVersion;
-        h->Fingerprint = fingerprint;
-        h->PayloadSize = (ulong)payloadSize;
-        h->PayloadOffset = SegmentHeader.PayloadOffsetValue;
-        h->SlotTableCount = SegmentHeader.SlotCount;
-        h->CreatedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        h->DescriptionStart = SegmentHeader.DescriptionOffset;
-        h->SlotTableStart = SegmentHeader.SlotTableOffset;
-        if (description.Length <= SegmentHeader.DescriptionCapacity)
-        {
-            description.CopyTo(new Span<byte>(mapping.Pointer + SegmentHeader.DescriptionOffset, description.Length));
-            h->DescriptionLength = (uint)description.Length;
-        }
-        else
-        {
-            h->DescriptionLength = SegmentHeader.DescriptionNotStored;
-        }
-        // The payload is already zero: a new file reads as zeros. The initializer runs before anyone can lock,
-        // because openers wait for StateReady.
-        initializer?.Invoke((nint)(mapping.Pointer + SegmentHeader.PayloadOffsetValue));
-        h->Checksum = ComputeChecksum(mapping.Pointer);
-        Volatile.Write(ref h->State, SegmentHeader.StateReady);
+        if (!mapping.Markers.TryHoldInit() || !mapping.Markers.TryAttach(readOnly: false))
+            throw new IOException($"Cannot hold the initialisation marker of the new segment '{shape.Name}' ({mapping.Location}).");
+        WriteHeader((SegmentHeader*)mapping.Pointer, mapping, shape);
+        if (mapping.TryPublish(out bool nameTaken))
+            return Attempt.Initialise;
+        // Another creator's segment took the name while this one was prepared: open that one instead.
+        if (nameTaken && options.Mode == SegmentOpenMode.CreateNew)
+            throw new IOException($"Cannot create segment '{shape.Name}' ({mapping.Location}): it already exists (mode CreateNew). Open it with CreateOrOpen or OpenExisting, or delete it first.");
+        return Attempt.Retry;
     }
 
-    private static void WaitUntilReadyAndValidate(SegmentHeader* h, PlatformMapping mapping, string name, long payloadSize, ulong fingerprint, IPlatform platform, DateTime deadline, SharedSegmentOptions options)
+    /// <summary>An existing segment: attach, wait until it is ready (or take it over from a dead creator), validate.</summary>
+    private static Attempt PrepareExisting(PlatformMapping mapping, Shape shape, SharedSegmentOptions options, DateTime deadline)
     {
-        string what = options.FilePath is null ? $"Segment '{name}' ({mapping.Location})" : $"Segment file '{mapping.Location}'";
+        var h = (SegmentHeader*)mapping.Pointer;
+        ProcessMarkers markers = mapping.Markers;
+        string what = options.FilePath is null ? $"Segment '{shape.Name}' ({mapping.Location})" : $"Segment file '{mapping.Location}'";
         const string untouched = " It was left untouched; delete it if it is yours, or pick another name.";
-        if (mapping.Length < 8 || (h->Magic != SegmentHeader.MagicValue && h->Magic != 0))
-            throw new InvalidDataException($"{what} is not a SharedStruct segment: it does not start with the segment magic number (a foreign or corrupted file).{untouched}");
-        if (mapping.Length < SegmentHeader.PayloadOffsetValue)
-            throw new InvalidDataException($"{what} is truncated: {mapping.Length} bytes, shorter than a segment header ({SegmentHeader.PayloadOffsetValue} bytes).{untouched}");
 
-        while (Volatile.Read(ref h->State) != SegmentHeader.StateReady)
+        // A deleter holds the gate exclusively while it removes the name; an opener that got here first must not
+        // attach to a file that is going away, and one that attached must still find its file under the name.
+        if (!markers.TryAttach(mapping.ReadOnly) || !mapping.StillNamed())
+            return Attempt.Retry;
+        string? start = HeaderValidation.StartProblem(mapping.Pointer, mapping.Length);
+        if (start is not null)
+            throw new InvalidDataException($"{what} {start}.{untouched}");
+
+        while (true)
         {
-            bool creatorKnown = Volatile.Read(ref h->Magic) == SegmentHeader.MagicValue;
-            if (creatorKnown && !platform.IsAlive(h->CreatorPid, h->CreatorStartTime))
-                throw new InvalidDataException($"{what} was never finished: its creator (process {h->CreatorPid}) died while initialising it. Delete it and open again.");
+            uint state = Volatile.Read(ref h->State);
+            if (state == SegmentHeader.StateReady)
+                break;
+            if (state == SegmentHeader.StateFailed)
+                return Attempt.Retry; // its creator gave up and removes it: start over
+            bool started = Volatile.Read(ref h->Magic) == SegmentHeader.MagicValue;
+            if (started && !markers.IsInitHeld(h->CreatorPid, h->CreatorStartTime) && !mapping.ReadOnly && TryTakeOver(mapping, shape))
+                return Attempt.Initialise;
             if (DateTime.UtcNow >= deadline)
             {
-                if (!creatorKnown)
+                if (!started)
                     throw new InvalidDataException($"{what} is all zeros: it is not a SharedStruct segment, or its creator died before writing the header.{untouched}");
+                if (!markers.IsInitHeld(h->CreatorPid, h->CreatorStartTime))
+                    throw new TimeoutException($"{what} was left unfinished by its creator (process {h->CreatorPid}), which died while initialising it. A read-only view cannot finish it; the next writable open does.");
                 throw new TimeoutException($"{what} is still being initialised by process {h->CreatorPid} after the open timeout ({options.OpenTimeout.TotalMilliseconds} ms). Raise SharedSegmentOptions.OpenTimeout if its initializer is slow.");
             }
             Thread.Sleep(1);
         }
 
-        if (h->Magic != SegmentHeader.MagicValue)
-            throw new InvalidDataException($"{what} is not a SharedStruct segment: it does not start with the segment magic number.{untouched}");
-        if (h->FormatVersion != SegmentHeader.CurrentFormatVersion)
-            throw new InvalidDataException($"{what} has header format version {h->FormatVersion}; this runtime reads version {SegmentHeader.CurrentFormatVersion}. Update SharedStruct in every process that shares it, or delete the segment.");
-        if (h->Checksum != ComputeChecksum(mapping.Pointer) || h->PayloadOffset != SegmentHeader.PayloadOffsetValue ||
-            h->SlotTableStart != SegmentHeader.SlotTableOffset || h->SlotTableCount != SegmentHeader.SlotCount)
-            throw new InvalidDataException($"{what} has a corrupted header (checksum or offsets do not match).{untouched}");
-        if (h->Fingerprint != fingerprint || h->PayloadSize != (ulong)payloadSize)
+        string? problem = HeaderValidation.ReadyProblem(mapping.Pointer, mapping.Length);
+        if (problem is not null)
+            throw new InvalidDataException($"{what} {problem}.{(HeaderValidation.IsVersionProblem(mapping.Pointer) ? "" : untouched)}");
+        if (h->Fingerprint != shape.Fingerprint || h->PayloadSize != (ulong)shape.PayloadSize)
         {
             string stored = ReadDescription(mapping.Pointer) ?? "(not stored)";
-            throw new SegmentLayoutMismatchException(name, fingerprint, payloadSize, h->Fingerprint, (long)h->PayloadSize,
+            throw new SegmentLayoutMismatchException(shape.Name, shape.Fingerprint, shape.PayloadSize, h->Fingerprint, (long)h->PayloadSize,
                 $"{what} was created for a different payload layout: it holds fingerprint 0x{h->Fingerprint:X16} with a {h->PayloadSize}-byte payload, " +
-                $"but this program expects fingerprint 0x{fingerprint:X16} with a {payloadSize}-byte payload. Another struct (or another build of it) made it. " +
-                RemedyForMismatch(name, options) + $" Stored layout: {FirstLine(stored)}");
+                $"but this program expects fingerprint 0x{shape.Fingerprint:X16} with a {shape.PayloadSize}-byte payload. Another struct (or another build of it) made it. " +
+                RemedyForMismatch(shape.Name, options) + $" Stored layout: {FirstLine(stored)}");
         }
-        if (mapping.Length < SegmentHeader.PayloadOffsetValue + payloadSize)
-            throw new InvalidDataException($"{what} is truncated: {mapping.Length} bytes, but its header says the payload needs {SegmentHeader.PayloadOffsetValue + payloadSize}.{untouched}");
+        if (mapping.Length < SegmentHeader.PayloadOffsetValue + shape.PayloadSize)
+            throw new InvalidDataException($"{what} is truncated: {mapping.Length} bytes, but its header says the payload needs {SegmentHeader.PayloadOffsetValue + shape.PayloadSize}.{untouched}");
+        return Attempt.Open;
+    }
+
+    /// <summary>
+    /// The segment's creator died before it was ready: take the init marker (one opener wins) and start its
+    /// initialisation over, as this build's layout.
+    /// </summary>
+    private static bool TryTakeOver(PlatformMapping mapping, Shape shape)
+    {
+        var h = (SegmentHeader*)mapping.Pointer;
+        if (!mapping.Markers.TryHoldInit())
+            return false; // another opener is taking it over
+        int deadCreator = h->CreatorPid;
+        // Where the marker is the process itself (macOS), the creator field decides between openers taking over.
+        if (Volatile.Read(ref h->State) != SegmentHeader.StateInitializing ||
+            Interlocked.CompareExchange(ref h->CreatorPid, -1, deadCreator) != deadCreator ||
+            mapping.Length < SegmentHeader.PayloadOffsetValue + shape.PayloadSize)
+        {
+            mapping.Markers.ReleaseInit();
+            return false;
+        }
+        // Whatever the dead creator's initializer wrote is discarded: the payload starts from zeros, as for any creator.
+        new Span<byte>(mapping.Pointer + SegmentHeader.PayloadOffsetValue, checked((int)shape.PayloadSize)).Clear(); // at most 1 GiB
+        WriteHeader(h, mapping, shape);
+        return true;
+    }
+
+    private static void WriteHeader(SegmentHeader* h, PlatformMapping mapping, Shape shape)
+    {
+        ProcessIdentity me = Platforms.Current.CurrentProcess;
+        h->CreatorPid = me.Pid;
+        h->CreatorStartTime = me.StartTime;
+        h->CreatorPidNamespace = me.PidNamespace;
+        h->FormatVersion = SegmentHeader.CurrentFormatVersion;
+        h->Fingerprint = shape.Fingerprint;
+        h->PayloadSize = (ulong)shape.PayloadSize;
+        h->PayloadOffset = SegmentHeader.PayloadOffsetValue;
+        h->SlotTableCount = SegmentHeader.SlotCount;
+        h->CreatedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        h->DescriptionStart = SegmentHeader.DescriptionOffset;
+        h->SlotTableStart = SegmentHeader.SlotTableOffset;
+        if (shape.Description.Length <= SegmentHeader.DescriptionCapacity)
+        {
+            shape.Description.CopyTo(new Span<byte>(mapping.Pointer + SegmentHeader.DescriptionOffset, shape.Description.Length));
+            h->DescriptionLength = (uint)shape.Description.Length;
+        }
+        else
+        {
+            h->DescriptionLength = SegmentHeader.DescriptionNotStored;
+        }
+        // The magic last among the identity fields: an opener that sees it knows a creator has started.
+        Volatile.Write(ref h->Magic, SegmentHeader.MagicValue);
+    }
+
+    /// <summary>Runs the initializer (before anyone can lock: openers wait for Ready), then opens the segment for all.</summary>
+    private void FinishInitialising(Shape shape, Action<nint>? initializer)
+    {
+        _header->CreatorToken = _token;
+        // The payload of a new file reads as zeros, and a taken-over one was cleared.
+        initializer?.Invoke((nint)_payload);
+        _header->Checksum = ComputeChecksum((byte*)_header);
+        Volatile.Write(ref _header->State, SegmentHeader.StateReady);
+        _markers.ReleaseInit();
     }
 
     private static string RemedyForMismatch(string name, SharedSegmentOptions options) =>
@@ -164,11 +263,29 @@ internal sealed unsafe partial class SegmentCore
 
     private static long AlignUp(long value, long alignment) => (value + alignment - 1) & ~(alignment - 1);
 
+    /// <summary>The longest finite timeout, in ticks: whatever truncates to int.MaxValue milliseconds.</summary>
+    private const long MaxTimeoutTicks = int.MaxValue * TimeSpan.TicksPerMillisecond + (TimeSpan.TicksPerMillisecond - 1);
+
+    /// <summary>Validates a lock or read timeout, the same way on every call, contended or not.</summary>
     internal static int TimeoutMilliseconds(TimeSpan timeout, string paramName = "timeout")
     {
-        long ms = (long)timeout.TotalMilliseconds;
-        if (ms < -1 || ms > int.MaxValue)
-            throw new ArgumentOutOfRangeException(paramName, timeout, "The timeout must be Timeout.InfiniteTimeSpan or between 0 and int.MaxValue milliseconds.");
-        return (int)ms;
+        CheckTimeout(timeout, paramName);
+        return timeout.Ticks < 0 ? Timeout.Infinite : (int)(timeout.Ticks / TimeSpan.TicksPerMillisecond);
     }
+
+    /// <summary>
+    /// The check of <see cref="TimeoutMilliseconds"/>, cheap enough for the lock's fast path: valid are
+    /// <see cref="Timeout.InfiniteTimeSpan"/> (-1 ms exactly) and 0 up to int.MaxValue milliseconds.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal static void CheckTimeout(TimeSpan timeout, string paramName = "timeout")
+    {
+        if ((ulong)timeout.Ticks > MaxTimeoutTicks && timeout.Ticks != -TimeSpan.TicksPerMillisecond)
+            ThrowBadTimeout(timeout, paramName);
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowBadTimeout(TimeSpan timeout, string paramName) =>
+        throw new ArgumentOutOfRangeException(paramName, timeout,
+            "The timeout must be Timeout.InfiniteTimeSpan (exactly -1 ms) or between 0 and int.MaxValue milliseconds (about 24.8 days).");
 }

@@ -1,12 +1,6 @@
 using System;
 using System.Diagnostics;
-using System.Diagnostics.CodeAnalysis;
-using System.IO;
-using System.Runtime.CompilerServices;
-using System.Text;
 using System.Threading;
-using SharedStruct.Format;
-using SharedStruct.Platform;
 
 namespace SharedStruct.Locking;
 
@@ -17,27 +11,75 @@ internal sealed unsafe partial class SegmentCore
     /// Copies the payload without taking the lock: the generation in the lock word tells whether a writer took the
     /// lock meanwhile (a sequence lock). Works on read-only mappings, which cannot write the lock word.
     /// </summary>
-    public bool TryReadConsistent(byte* destination, int timeoutMs, out bool holderDead)
+    /// <param name="destination">Where the copy goes: <see cref="PayloadSize"/> bytes.</param>
+    /// <param name="timeoutMs">How long a live writer may keep the lock before this gives up; -1 for ever.</param>
+    /// <param name="mayBeTorn">
+    /// True when the lock's holder died mid-write: the copy is the payload as that holder left it (whole, but perhaps
+    /// half-updated) until a writer recovers the lock. A reader cannot recover it (it may not write), so it says so
+    /// instead of failing.
+    /// </param>
+    /// <returns>False on timeout: a live writer held the lock the whole time.</returns>
+    public bool TryReadConsistent(byte* destination, int timeoutMs, out bool mayBeTorn)
     {
-        holderDead = false;
+        Interlocked.Increment(ref _slowUsers);
+        try
+        {
+            return TryReadConsistentCore(destination, timeoutMs, out mayBeTorn);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _slowUsers);
+        }
+    }
+
+    private bool TryReadConsistentCore(byte* destination, int timeoutMs, out bool mayBeTorn)
+    {
+        mayBeTorn = false;
         ulong* lockWord = _lockWord;
         if (lockWord == null)
             ThrowDisposed();
         long start = Stopwatch.GetTimestamp();
+        ulong lastSeen = 0;
+        long lastChange = start;
+        long nextLivenessCheck = 0;
         var spinner = new SpinWait();
         while (true)
         {
             if (TryCopyOnce(_payload, destination, PayloadSize, lockWord, out ulong before))
                 return true;
-            if (!LockWord.IsFree(before) && Stopwatch.GetElapsedTime(start).TotalMilliseconds >= LivenessQuietMs && !Holder(LockWord.Token(before)).Alive)
+            long now = Stopwatch.GetTimestamp();
+            ulong clean = before & ~(ulong)LockWord.Waiters;
+            if (clean != (lastSeen & ~(ulong)LockWord.Waiters))
             {
-                holderDead = true;
-                return false;
+                lastSeen = before;
+                lastChange = now;
             }
-            if (timeoutMs != Timeout.Infinite && Stopwatch.GetElapsedTime(start).TotalMilliseconds >= timeoutMs)
+            // The same rule as a waiting writer: judge the holder only after the word has stood still for a while.
+            if (!LockWord.IsFree(before) && Stopwatch.GetElapsedTime(lastChange, now).TotalMilliseconds >= LivenessQuietMs && now >= nextLivenessCheck)
+            {
+                nextLivenessCheck = now + Stopwatch.Frequency * LivenessIntervalMs / 1000;
+                if (!Holder(LockWord.Token(before)).Alive && TryCopyUnder(before, destination, lockWord))
+                {
+                    mayBeTorn = true;
+                    return true;
+                }
+            }
+            if (timeoutMs != Timeout.Infinite && Stopwatch.GetElapsedTime(start, now).TotalMilliseconds >= timeoutMs)
                 return false;
+            if (_lockWord == null)
+                ThrowDisposed();
             spinner.SpinOnce();
         }
+    }
+
+    /// <summary>Copies the payload while the lock word stays <paramref name="held"/> (a dead holder's): a whole copy of what it left.</summary>
+    private bool TryCopyUnder(ulong held, byte* destination, ulong* lockWord)
+    {
+        if ((Volatile.Read(ref *lockWord) & ~(ulong)LockWord.Waiters) != (held & ~(ulong)LockWord.Waiters))
+            return false;
+        Buffer.MemoryCopy(_payload, destination, PayloadSize, PayloadSize);
+        Interlocked.MemoryBarrier();
+        return (Volatile.Read(ref *lockWord) & ~(ulong)LockWord.Waiters) == (held & ~(ulong)LockWord.Waiters);
     }
 
     /// <summary>

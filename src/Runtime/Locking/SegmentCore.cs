@@ -1,9 +1,7 @@
 using System;
-using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.IO;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Threading;
 using SharedStruct.Format;
 using SharedStruct.Platform;
@@ -21,18 +19,30 @@ internal sealed unsafe partial class SegmentCore : IDisposable
     private const int SpinIterations = 64;
 
     private readonly IPlatform _platform;
+    private readonly ProcessMarkers _markers;
     private PlatformMapping? _mapping;
     private SegmentHeader* _header;
+    /// <summary>The lock word for entering; null once disposal began, so no new guard or wait can start.</summary>
     private ulong* _lockWord;
-    private readonly byte* _payload;
+    /// <summary>The lock word for releasing: stays valid until the mapping is gone, so a live guard can always release.</summary>
+    private ulong* _releaseWord;
+    private byte* _payload;
     private readonly uint _token;
     private readonly int _slotIndex = -1;
     private readonly ulong _slotOwner;
+
+    /// <summary>The managed thread id of the thread of this process holding the lock through this view, or 0 (for the recursion check).</summary>
+    private int _ownerThread;
+    /// <summary>1 once Dispose was called while a guard of this view was live: the guard's release finishes it.</summary>
+    private int _disposeDeferred;
+    /// <summary>Threads inside a slow path (waiting for the lock, retrying a read); Dispose waits until they left.</summary>
+    private int _slowUsers;
 
     public string Name { get; }
     public string Location { get; }
     public bool IsCreator { get; }
     public bool IsFileBacked { get; }
+    public bool IsReadOnly { get; }
     public long PayloadSize { get; }
     public ulong Fingerprint { get; }
     public TimeSpan DefaultLockTimeout { get; }
@@ -43,57 +53,150 @@ internal sealed unsafe partial class SegmentCore : IDisposable
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get
         {
-            if (_lockWord == null)
+            byte* payload = _payload;
+            if (payload == null)
                 ThrowDisposed();
-            return _payload;
+            return payload;
         }
     }
 
-    private SegmentCore(IPlatform platform, PlatformMapping mapping, string name, long payloadSize, SegmentLayout layout, SharedSegmentOptions options, TimeSpan defaultLockTimeout)
+    private SegmentCore(IPlatform platform, PlatformMapping mapping, string name, long payloadSize, SegmentLayout layout, SharedSegmentOptions options, TimeSpan defaultLockTimeout, bool isCreator)
     {
         _platform = platform;
         _mapping = mapping;
+        _markers = mapping.Markers;
         _header = (SegmentHeader*)mapping.Pointer;
         _lockWord = &_header->LockWord;
+        _releaseWord = _lockWord;
         _payload = mapping.Pointer + SegmentHeader.PayloadOffsetValue;
         Name = name;
         Location = mapping.Location;
-        IsCreator = mapping.Created;
+        IsCreator = isCreator;
         IsFileBacked = options.FilePath is not null;
+        IsReadOnly = mapping.ReadOnly;
         PayloadSize = payloadSize;
         Fingerprint = layout.Fingerprint;
         DefaultLockTimeout = defaultLockTimeout;
         _options = options;
         if (!mapping.ReadOnly)
+        {
             (_slotIndex, _token, _slotOwner) = ClaimSlot();
+            lock (s_open)
+                s_open.Add(this);
+        }
+    }
+
+    /// <summary>This process's writable views, for the recursion check across two views of one segment (slow path only).</summary>
+    private static readonly System.Collections.Generic.List<SegmentCore> s_open = new();
+
+    /// <summary>Whether this thread holds the lock whose word reads <paramref name="word"/> through another view of the same segment.</summary>
+    private bool HeldByThisThreadElsewhere(ulong word)
+    {
+        uint token = LockWord.Token(word);
+        int me = Environment.CurrentManagedThreadId;
+        lock (s_open)
+        {
+            foreach (SegmentCore other in s_open)
+            {
+                if (other != this && other._token == token && other._ownerThread == me && other.Location == Location && other.IsFileBacked == IsFileBacked)
+                    return true;
+            }
+        }
+        return false;
     }
 
     public void Flush()
     {
-        if (_mapping is null)
+        PlatformMapping? mapping = _mapping;
+        if (mapping is null || _lockWord == null)
             ThrowDisposed();
-        _mapping.Flush();
+        mapping.Flush();
     }
 
-    public bool DeleteBacking()
+    /// <summary>Deletes the segment's name if no other process has it open (unless forced).</summary>
+    public bool DeleteBacking(bool force)
     {
+        if (_lockWord == null)
+            ThrowDisposed();
         if (!IsFileBacked)
-            return _platform.Delete(Name, _options);
+        {
+            if (force)
+                return _platform.Delete(Name, _options, force: true);
+            // Through this view's own markers: its own attachment does not count against it.
+            if (!_markers.TryHoldExclusive())
+                throw new SegmentInUseException(Name, Location);
+            try
+            {
+                return _mapping!.StillNamed() && _platform.Delete(Name, _options, force: true);
+            }
+            finally
+            {
+                _markers.ReleaseExclusive(stayAttached: true);
+            }
+        }
         if (!File.Exists(Location))
             return false;
-        File.Delete(Location);
+        if (!force && !_markers.TryHoldExclusive())
+            throw new SegmentInUseException(Name, Location);
+        try
+        {
+            File.Delete(Location);
+        }
+        finally
+        {
+            if (!force)
+                _markers.ReleaseExclusive(stayAttached: true);
+        }
         return true;
     }
 
+    /// <summary>
+    /// Leaves the process table and unmaps. While a guard of this view is live, the unmap waits for its release (the
+    /// guard's <c>ref T</c> must stay valid), and new locks fail at once.
+    /// </summary>
     public void Dispose()
+    {
+        if (_mapping is null)
+            return;
+        _lockWord = null; // no new guard, wait or read starts from here on
+        Volatile.Write(ref _disposeDeferred, 1);
+        Interlocked.MemoryBarrier();
+        ulong* word = _releaseWord;
+        if (word != null && !IsReadOnly && LockWord.Token(Volatile.Read(ref *word)) == _token)
+            return; // a guard of this view is live: its release finishes the disposal
+        WaitForSlowUsers();
+        Finish();
+    }
+
+    /// <summary>Called by a guard's release when Dispose came while it was live.</summary>
+    private void FinishDeferredDispose()
+    {
+        WaitForSlowUsers();
+        Finish();
+    }
+
+    private void WaitForSlowUsers()
+    {
+        // Waiters notice the disposal at their next poll (at most LivenessIntervalMs) and leave.
+        var spinner = new SpinWait();
+        while (Volatile.Read(ref _slowUsers) != 0)
+            spinner.SpinOnce();
+    }
+
+    private void Finish()
     {
         PlatformMapping? mapping = Interlocked.Exchange(ref _mapping, null);
         if (mapping is null)
             return;
+        lock (s_open)
+            s_open.Remove(this);
+        // Unpublish the row before the kernel drops its marker, so no one ever sees a live owner's marker gone.
         if (_slotIndex >= 0)
             Interlocked.CompareExchange(ref Slot(_slotIndex)->Owner, _slotOwner & 0xFFFF_FFFF_0000_0000UL, _slotOwner);
-        _lockWord = null;
+        _releaseWord = null;
+        _payload = null;
         _header = null;
+        _markers.ReleaseAll();
         mapping.Dispose();
     }
 

@@ -6,7 +6,8 @@ namespace SharedStruct.Platform;
 /// <summary>A process named so that a reused process id is not mistaken for it.</summary>
 /// <param name="Pid">The operating system's process id.</param>
 /// <param name="StartTime">An opaque, platform-defined start time; 0 when unknown.</param>
-internal readonly record struct ProcessIdentity(int Pid, long StartTime);
+/// <param name="PidNamespace">An id of the process's PID namespace (0 when unknown), to tell people that a pid is another namespace's.</param>
+internal readonly record struct ProcessIdentity(int Pid, long StartTime, ulong PidNamespace = 0);
 
 /// <summary>What the platform needs to create or open a segment's backing object.</summary>
 internal sealed class MappingRequest
@@ -27,17 +28,17 @@ internal interface IPlatform
 {
     ProcessIdentity CurrentProcess { get; }
 
-    /// <summary>False only when the process is certainly gone (or its id now names a different process).</summary>
-    bool IsAlive(int pid, long startTime);
-
     /// <summary>
     /// Creates or opens the backing object and maps it. For an existing object the mapping covers its actual size,
     /// which may differ from <see cref="MappingRequest.Size"/>; the caller validates the header.
     /// </summary>
     PlatformMapping Open(MappingRequest request, DateTime deadlineUtc);
 
-    /// <summary>Removes a named segment's backing object. Returns false when there was none.</summary>
-    bool Delete(string name, SharedSegmentOptions options);
+    /// <summary>
+    /// Removes a named segment's backing object. Returns false when there was none. Unless <paramref name="force"/>,
+    /// refuses with <see cref="SegmentInUseException"/> while any process has it open.
+    /// </summary>
+    bool Delete(string name, SharedSegmentOptions options, bool force);
 
     /// <summary>Where a named segment lives, for messages (a path or a kernel object name).</summary>
     string Locate(string name, SharedSegmentOptions options);
@@ -61,8 +62,24 @@ internal abstract unsafe class PlatformMapping : IDisposable
     /// <summary>Sleeps while <c>*word == expected</c>, at most <paramref name="timeoutMs"/>; may return early.</summary>
     public abstract void Wait(uint* word, uint expected, int timeoutMs);
 
-    /// <summary>Wakes one process sleeping in <see cref="Wait"/> on <paramref name="word"/>.</summary>
-    public abstract void Wake(uint* word);
+    /// <summary>Wakes up to <paramref name="count"/> processes sleeping in <see cref="Wait"/> on <paramref name="word"/>; returns how many woke (-1: unknown).</summary>
+    public abstract int Wake(uint* word, int count);
+
+    /// <summary>The kernel-held liveness markers of this view.</summary>
+    public abstract ProcessMarkers Markers { get; }
+
+    /// <summary>
+    /// Makes a created segment visible under its name, once its header is complete. True when it is (or always was);
+    /// false with <paramref name="nameTaken"/> when another creator's segment took the name first.
+    /// </summary>
+    public virtual bool TryPublish(out bool nameTaken)
+    {
+        nameTaken = false;
+        return true;
+    }
+
+    /// <summary>Whether the name still leads to this view's backing object (it was not deleted and made anew meanwhile).</summary>
+    public virtual bool StillNamed() => true;
 
     /// <summary>Removes the backing object; used when this call created it and initialisation failed.</summary>
     public abstract void RemoveBacking();

@@ -8,8 +8,9 @@ using SharedStruct.Platform.Unix;
 namespace SharedStruct.Platform.Linux;
 
 /// <summary>
-/// Linux: named segments are files in /dev/shm (tmpfs), the lock sleeps on a shared (not PRIVATE) futex, and a
-/// process is identified by its id plus its start time from /proc, which survives process id reuse.
+/// Linux: named segments are files in /dev/shm (tmpfs), the lock sleeps on a shared (not PRIVATE) futex, and liveness
+/// is open-file-description locks on the segment file (<see cref="OfdLockMarkers"/>), which hold across PID and time
+/// namespaces where process ids and /proc start times do not.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed unsafe partial class LinuxPlatform : UnixPlatform
@@ -17,6 +18,10 @@ internal sealed unsafe partial class LinuxPlatform : UnixPlatform
     private const int FUTEX_WAIT = 0;
     private const int FUTEX_WAKE = 1;
     private const int AT_EMPTY_PATH = 0x1000;
+    private const int AT_FDCWD = -100;
+    private const int AT_SYMLINK_NOFOLLOW = 0x100;
+    private const int AT_SYMLINK_FOLLOW = 0x400;
+    private const int O_TMPFILE = 0x410000; // __O_TMPFILE | O_DIRECTORY, the same on x64 and arm64
     private const uint STATX_BASIC_STATS = 0x7FF;
 
     private readonly long _futexSyscall = RuntimeInformation.ProcessArchitecture switch
@@ -40,47 +45,39 @@ internal sealed unsafe partial class LinuxPlatform : UnixPlatform
     protected override string DefaultDirectory => "/dev/shm";
 
     public override ProcessIdentity CurrentProcess =>
-        _current ??= new ProcessIdentity(Environment.ProcessId, ReadStartTime(Environment.ProcessId, out _) ?? 0);
+        _current ??= new ProcessIdentity(Environment.ProcessId, 0, ReadPidNamespace());
 
-    public override bool IsAlive(int pid, long startTime)
-    {
-        if (pid <= 0)
-            return false;
-        long? actual = ReadStartTime(pid, out bool zombie);
-        if (actual is null)
-        {
-            // No /proc entry we could read: fall back to asking the kernel whether the id exists at all.
-            if (Kill(pid, 0) == 0)
-                return true;
-            return Marshal.GetLastPInvokeError() != Libc.ESRCH;
-        }
-        if (zombie)
-            return false; // killed but not yet reaped: it will never release anything
-        return startTime == 0 || actual.Value == startTime;
-    }
+    public override ProcessMarkers CreateMarkers(int fd, bool readOnly) => new OfdLockMarkers(fd, readOnly);
 
-    /// <summary>Field 22 of /proc/PID/stat: start time in clock ticks after boot. Null when unreadable.</summary>
-    private static long? ReadStartTime(int pid, out bool zombie)
+    /// <summary>The inode of /proc/self/ns/pid ("pid:[4026531836]"): equal for processes in one PID namespace.</summary>
+    private static ulong ReadPidNamespace()
     {
-        zombie = false;
-        string text;
         try
         {
-            text = File.ReadAllText("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/stat");
+            string? target = new FileInfo("/proc/self/ns/pid").LinkTarget;
+            if (target is null)
+                return 0;
+            int open = target.IndexOf('['), close = target.IndexOf(']');
+            return open >= 0 && close > open && ulong.TryParse(target.AsSpan(open + 1, close - open - 1), NumberStyles.None, CultureInfo.InvariantCulture, out ulong id) ? id : 0;
         }
-        catch (IOException) { return null; }
-        catch (UnauthorizedAccessException) { return null; }
+        catch (IOException) { return 0; }
+        catch (UnauthorizedAccessException) { return 0; }
+    }
 
-        // The command name (field 2) may hold spaces and parentheses: parse after its last ')'.
-        int close = text.LastIndexOf(')');
-        if (close < 0)
-            return null;
-        string[] rest = text.Substring(close + 2).Split(' ');
-        // rest[0] is field 3 (state); field 22 is rest[19].
-        if (rest.Length < 20)
-            return null;
-        zombie = rest[0] == "Z" || rest[0] == "X";
-        return long.TryParse(rest[19], NumberStyles.None, CultureInfo.InvariantCulture, out long ticks) ? ticks : null;
+    protected override int CreateUnnamed(string directory, uint mode)
+    {
+        int fd = OpenCreate(directory, O_RDWR | O_TMPFILE | O_CLOEXEC, mode);
+        return fd; // -1 where the file system has no O_TMPFILE (EOPNOTSUPP, EISDIR on old kernels): the caller falls back
+    }
+
+    public override int LinkUnnamed(int fd, string path)
+    {
+        // linkat(fd, "", AT_EMPTY_PATH) needs CAP_DAC_READ_SEARCH; the /proc/self/fd link works for any user. It fails
+        // with EEXIST when another creator's segment took the name first.
+        string source = "/proc/self/fd/" + fd.ToString(CultureInfo.InvariantCulture);
+        if (LinkAt(AT_FDCWD, source, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0)
+            return 0;
+        return Marshal.GetLastPInvokeError();
     }
 
     public override void Wait(uint* word, uint expected, int timeoutMs)
@@ -99,10 +96,11 @@ internal sealed unsafe partial class LinuxPlatform : UnixPlatform
         Syscall(_futexSyscall, word, FUTEX_WAIT, expected, timeout, null, 0);
     }
 
-    public override void Wake(uint* word)
+    public override int Wake(uint* word, int count)
     {
-        if (_futexSyscall >= 0)
-            Syscall(_futexSyscall, word, FUTEX_WAKE, 1, null, null, 0);
+        if (_futexSyscall < 0)
+            return -1;
+        return (int)Syscall(_futexSyscall, word, FUTEX_WAKE, (uint)count, null, null, 0);
     }
 
     protected override int CreateExclusive(string path, uint mode, out int errno)
@@ -121,12 +119,27 @@ internal sealed unsafe partial class LinuxPlatform : UnixPlatform
             status = default;
             return false;
         }
-        status = new UnixFileStatus(
-            OwnerUid: *(uint*)(buffer + 20),
-            Mode: *(ushort*)(buffer + 28),
-            Size: *(long*)(buffer + 40));
+        status = Parse(buffer);
         return true;
     }
+
+    protected override bool TryGetPathStatus(string path, out UnixFileStatus status)
+    {
+        byte* buffer = stackalloc byte[256];
+        if (Statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, buffer) != 0)
+        {
+            status = default;
+            return false;
+        }
+        status = Parse(buffer);
+        return true;
+    }
+
+    private static UnixFileStatus Parse(byte* statx) => new(
+        OwnerUid: *(uint*)(statx + 20),
+        Mode: *(ushort*)(statx + 28),
+        Size: *(long*)(statx + 40),
+        Inode: *(ulong*)(statx + 32));
 
     protected override string? NetworkFileSystemName(int fd)
     {
@@ -166,6 +179,6 @@ internal sealed unsafe partial class LinuxPlatform : UnixPlatform
     [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
     private static partial long Syscall(long number, uint* address, int op, uint value, long* timeout, uint* address2, uint value3);
 
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
+    [LibraryImport("libc", EntryPoint = "linkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int LinkAt(int oldDirFd, string oldPath, int newDirFd, string newPath, int flags);
 }

@@ -9,7 +9,8 @@ namespace SharedStruct.Platform.MacOS;
 /// <summary>
 /// macOS (compiled, not tested on a Mac): named segments are files in a private per-user directory rather than
 /// shm_open objects, whose names are limited to 31 characters. There is no cross-process futex in the public SDK,
-/// so a contended lock waits in short sleeps; process start time is not read, so liveness is by process id alone.
+/// so a contended lock waits in short sleeps. macOS has no open-file-description byte locks either, so liveness is the
+/// process id plus its start time from proc_pidinfo (<see cref="PidMarkers"/>); macOS has no PID namespaces to fool it.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("macos")]
 internal sealed unsafe partial class MacPlatform : UnixPlatform
@@ -32,13 +33,34 @@ internal sealed unsafe partial class MacPlatform : UnixPlatform
         return directory;
     }
 
-    public override ProcessIdentity CurrentProcess => _current ??= new ProcessIdentity(Environment.ProcessId, 0);
+    public override ProcessIdentity CurrentProcess => _current ??= new ProcessIdentity(Environment.ProcessId, StartTime(Environment.ProcessId, out _));
 
-    public override bool IsAlive(int pid, long startTime)
+    public override ProcessMarkers CreateMarkers(int fd, bool readOnly) => new PidMarkers(this);
+
+    /// <summary>False only when the process is certainly gone, a zombie, or its id now names a later process.</summary>
+    public bool IsAlive(int pid, long startTime)
     {
         if (pid <= 0)
             return false;
-        return Libc.Kill(pid, 0) == 0 || Marshal.GetLastPInvokeError() != Libc.ESRCH;
+        long actual = StartTime(pid, out bool zombie);
+        if (actual == 0)
+            return Libc.Kill(pid, 0) == 0 || Marshal.GetLastPInvokeError() != Libc.ESRCH;
+        if (zombie)
+            return false;
+        return startTime == 0 || actual == startTime;
+    }
+
+    /// <summary>The process's start time in microseconds since 1970 from proc_pidinfo, or 0 when unreadable.</summary>
+    private static long StartTime(int pid, out bool zombie)
+    {
+        // struct proc_bsdinfo (PROC_PIDTBSDINFO = 3), 136 bytes: pbi_status u32 at 4 (SZOMB = 5),
+        // pbi_start_tvsec u64 at 120, pbi_start_tvusec u64 at 128.
+        byte* info = stackalloc byte[136];
+        zombie = false;
+        if (ProcPidInfo(pid, 3, 0, info, 136) != 136)
+            return 0;
+        zombie = *(uint*)(info + 4) == 5;
+        return (long)(*(ulong*)(info + 120) * 1_000_000 + *(ulong*)(info + 128));
     }
 
     public override void Wait(uint* word, uint expected, int timeoutMs)
@@ -47,9 +69,7 @@ internal sealed unsafe partial class MacPlatform : UnixPlatform
             Thread.Sleep(1);
     }
 
-    public override void Wake(uint* word)
-    {
-    }
+    public override int Wake(uint* word, int count) => -1;
 
     protected override int CreateExclusive(string path, uint mode, out int errno)
     {
@@ -83,16 +103,31 @@ internal sealed unsafe partial class MacPlatform : UnixPlatform
 
     protected override bool TryGetStatus(int fd, out UnixFileStatus status)
     {
-        // struct stat (64-bit inodes): st_mode u16 at 4, st_uid u32 at 16, st_size i64 at 96.
         byte* buffer = stackalloc byte[144];
         if (FStat(fd, buffer) != 0)
         {
             status = default;
             return false;
         }
-        status = new UnixFileStatus(*(uint*)(buffer + 16), *(ushort*)(buffer + 4), *(long*)(buffer + 96));
+        status = Parse(buffer);
         return true;
     }
+
+    protected override bool TryGetPathStatus(string path, out UnixFileStatus status)
+    {
+        byte* buffer = stackalloc byte[144];
+        if (LStat(path, buffer) != 0)
+        {
+            status = default;
+            return false;
+        }
+        status = Parse(buffer);
+        return true;
+    }
+
+    // struct stat (64-bit inodes): st_mode u16 at 4, st_ino u64 at 8, st_uid u32 at 16, st_size i64 at 96.
+    private static UnixFileStatus Parse(byte* stat) =>
+        new(*(uint*)(stat + 16), *(ushort*)(stat + 4), *(long*)(stat + 96), *(ulong*)(stat + 8));
 
     protected override string? NetworkFileSystemName(int fd)
     {
@@ -110,4 +145,10 @@ internal sealed unsafe partial class MacPlatform : UnixPlatform
 
     [LibraryImport("libc", EntryPoint = "fstat", SetLastError = true)]
     private static partial int FStat(int fd, byte* buffer);
+
+    [LibraryImport("libc", EntryPoint = "lstat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int LStat(string path, byte* buffer);
+
+    [LibraryImport("libc", EntryPoint = "proc_pidinfo")]
+    private static partial int ProcPidInfo(int pid, int flavor, ulong argument, byte* buffer, int size);
 }

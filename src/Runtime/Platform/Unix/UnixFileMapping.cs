@@ -1,36 +1,73 @@
 using System;
 using System.IO;
+using System.Runtime.InteropServices;
 
 namespace SharedStruct.Platform.Unix;
 
-/// <summary>A file (under /dev/shm, a private directory, or a user's file) mapped MAP_SHARED.</summary>
+/// <summary>
+/// A file (under /dev/shm, a private directory, or a user's file) mapped MAP_SHARED. The descriptor stays open for the
+/// mapping's life: the liveness markers are locks on it, and the kernel drops them when it is closed or the process dies.
+/// </summary>
 internal sealed unsafe class UnixFileMapping : PlatformMapping
 {
     private readonly UnixPlatform _platform;
+    private int _fd;
+    private bool _published;
 
-    public UnixFileMapping(UnixPlatform platform, byte* pointer, long length, bool created, bool readOnly, string path)
+    public UnixFileMapping(UnixPlatform platform, int fd, byte* pointer, long length, bool created, bool readOnly, string path, bool published)
     {
         _platform = platform;
+        _fd = fd;
+        _published = published;
         Pointer = pointer;
         Length = length;
         Created = created;
         ReadOnly = readOnly;
         Location = path;
+        Markers = platform.CreateMarkers(fd, readOnly);
     }
+
+    public override ProcessMarkers Markers { get; }
+
+    public override bool TryPublish(out bool nameTaken)
+    {
+        nameTaken = false;
+        if (_published)
+            return true;
+        int errno = _platform.LinkUnnamed(_fd, Location);
+        if (errno == 0)
+        {
+            _published = true;
+            return true;
+        }
+        if (errno == Libc.EEXIST)
+        {
+            nameTaken = true;
+            return false;
+        }
+        throw new IOException($"Cannot give segment file '{Location}' its name: {Libc.Describe(errno)}.");
+    }
+
+    public override bool StillNamed() => _platform.StillNamed(_fd, Location);
 
     public override void Flush()
     {
         if (Pointer == null)
             throw new ObjectDisposedException(Location);
         if (Libc.Msync(Pointer, (nuint)Length, _platform.MsSync) != 0)
-            throw new IOException($"Flushing segment file '{Location}' failed: {Libc.Describe(System.Runtime.InteropServices.Marshal.GetLastPInvokeError())}.");
+            throw new IOException($"Flushing segment file '{Location}' failed: {Libc.Describe(Marshal.GetLastPInvokeError())}.");
     }
 
     public override void Wait(uint* word, uint expected, int timeoutMs) => _platform.Wait(word, expected, timeoutMs);
 
-    public override void Wake(uint* word) => _platform.Wake(word);
+    public override int Wake(uint* word, int count) => _platform.Wake(word, count);
 
-    public override void RemoveBacking() => Libc.Unlink(Location);
+    public override void RemoveBacking()
+    {
+        // An unnamed file has no name to remove: it goes with its last descriptor.
+        if (_published)
+            Libc.Unlink(Location);
+    }
 
     protected override void Dispose(bool disposing)
     {
@@ -39,6 +76,13 @@ internal sealed unsafe class UnixFileMapping : PlatformMapping
         {
             Pointer = null;
             Libc.Munmap(p, (nuint)Length);
+        }
+        // Closing the descriptor drops every marker (lock) held through it.
+        int fd = _fd;
+        if (fd >= 0)
+        {
+            _fd = -1;
+            Libc.Close(fd);
         }
     }
 }

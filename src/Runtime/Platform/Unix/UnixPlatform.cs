@@ -7,7 +7,7 @@ using System.Threading;
 namespace SharedStruct.Platform.Unix;
 
 /// <summary>What a file descriptor's <c>fstat</c> says that matters to us.</summary>
-internal readonly record struct UnixFileStatus(uint OwnerUid, uint Mode, long Size)
+internal readonly record struct UnixFileStatus(uint OwnerUid, uint Mode, long Size, ulong Inode)
 {
     public bool IsRegularFile => (Mode & 0xF000) == 0x8000;
 }
@@ -32,17 +32,34 @@ internal abstract unsafe class UnixPlatform : IPlatform
 
     public abstract ProcessIdentity CurrentProcess { get; }
 
-    public abstract bool IsAlive(int pid, long startTime);
-
     public abstract void Wait(uint* word, uint expected, int timeoutMs);
 
-    public abstract void Wake(uint* word);
+    public abstract int Wake(uint* word, int count);
 
     /// <summary>Creates <paramref name="path"/> with O_CREAT|O_EXCL (which also refuses a symlink in its place).</summary>
     /// <returns>The descriptor, or -1 with <paramref name="errno"/> set.</returns>
     protected abstract int CreateExclusive(string path, uint mode, out int errno);
 
     protected abstract bool TryGetStatus(int fd, out UnixFileStatus status);
+
+    /// <summary>Like <see cref="TryGetStatus"/> for a path, not following a final symbolic link.</summary>
+    protected abstract bool TryGetPathStatus(string path, out UnixFileStatus status);
+
+    /// <summary>The liveness markers of a view opened through <paramref name="fd"/> (which the mapping keeps open).</summary>
+    public abstract ProcessMarkers CreateMarkers(int fd, bool readOnly);
+
+    /// <summary>
+    /// Creates an unnamed file in <paramref name="directory"/> that can be given its name later, once it is a complete
+    /// segment header (so no opener ever sees a half-made file). -1 where the platform or file system cannot.
+    /// </summary>
+    protected virtual int CreateUnnamed(string directory, uint mode) => -1;
+
+    /// <summary>Gives the unnamed file <paramref name="fd"/> the name <paramref name="path"/>; errno on failure (EEXIST: taken).</summary>
+    public virtual int LinkUnnamed(int fd, string path) => Libc.ENOENT;
+
+    /// <summary>Whether <paramref name="path"/> still names the file open as <paramref name="fd"/> (it was not deleted or replaced).</summary>
+    public bool StillNamed(int fd, string path) =>
+        TryGetStatus(fd, out UnixFileStatus open) && TryGetPathStatus(path, out UnixFileStatus named) && open.Inode == named.Inode;
 
     /// <summary>Names the file system of <paramref name="fd"/> when it is a network or FUSE one, else null.</summary>
     protected abstract string? NetworkFileSystemName(int fd);
@@ -55,9 +72,38 @@ internal abstract unsafe class UnixPlatform : IPlatform
 
     protected virtual string EnsureDefaultDirectory() => DefaultDirectory;
 
-    public bool Delete(string name, SharedSegmentOptions options)
+    public bool Delete(string name, SharedSegmentOptions options, bool force)
     {
         string path = Locate(name, options);
+        if (!force)
+        {
+            // Only a deleter that holds the attach gate exclusively knows that nobody uses the segment; an opener that
+            // got its descriptor just before the unlink finds the name gone after attaching, and starts over.
+            int fd = Libc.Open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+            if (fd < 0)
+            {
+                int openErrno = Marshal.GetLastPInvokeError();
+                if (openErrno == Libc.ENOENT)
+                    return false;
+                throw new IOException($"Cannot delete segment '{name}' ({path}): {Libc.Describe(openErrno)}.");
+            }
+            try
+            {
+                ProcessMarkers markers = CreateMarkers(fd, readOnly: false);
+                if (!markers.TryHoldExclusive())
+                    throw new SegmentInUseException(name, path);
+                return UnlinkOrThrow(name, path);
+            }
+            finally
+            {
+                Libc.Close(fd);
+            }
+        }
+        return UnlinkOrThrow(name, path);
+    }
+
+    private static bool UnlinkOrThrow(string name, string path)
+    {
         if (Libc.Unlink(path) == 0)
             return true;
         int errno = Marshal.GetLastPInvokeError();
@@ -89,15 +135,27 @@ internal abstract unsafe class UnixPlatform : IPlatform
         {
             int fd = -1;
             bool created = false;
+            bool unnamed = false;
             if (!readOnly && request.Mode != SegmentOpenMode.OpenExisting)
             {
-                fd = CreateExclusive(path, ModeFor(request.Options.Sharing), out int createErrno);
-                if (fd >= 0)
-                    created = true;
-                else if (createErrno != Libc.EEXIST)
-                    throw CreateFailed(what, createErrno);
-                else if (request.Mode == SegmentOpenMode.CreateNew)
-                    throw new IOException($"Cannot create {what}: it already exists (mode CreateNew). Open it with CreateOrOpen or OpenExisting, or delete it first.");
+                // Prefer an unnamed file that gets its name only when its header is complete; where the file system
+                // cannot, create the name at once (O_EXCL) and let openers wait for the header.
+                string? directory = Path.GetDirectoryName(path);
+                if (directory is not null && !File.Exists(path))
+                {
+                    fd = CreateUnnamed(directory.Length == 0 ? "." : directory, ModeFor(request.Options.Sharing));
+                    unnamed = created = fd >= 0;
+                }
+                if (fd < 0)
+                {
+                    fd = CreateExclusive(path, ModeFor(request.Options.Sharing), out int createErrno);
+                    if (fd >= 0)
+                        created = true;
+                    else if (createErrno != Libc.EEXIST)
+                        throw CreateFailed(what, createErrno);
+                    else if (request.Mode == SegmentOpenMode.CreateNew)
+                        throw AlreadyExists(what);
+                }
             }
 
             if (!created)
@@ -119,24 +177,25 @@ internal abstract unsafe class UnixPlatform : IPlatform
 
             try
             {
+                // The mapping keeps the descriptor: the liveness markers are locks on it.
                 return created
-                    ? MapCreated(fd, path, what, request)
+                    ? MapCreated(fd, path, what, request, unnamed)
                     : MapExisting(fd, path, what, request, deadlineUtc);
             }
-            catch when (created)
+            catch
             {
-                Libc.Unlink(path);
-                throw;
-            }
-            finally
-            {
-                // The mapping keeps the memory alive; the descriptor is no longer needed.
+                if (created && !unnamed)
+                    Libc.Unlink(path);
                 Libc.Close(fd);
+                throw;
             }
         }
     }
 
-    private UnixFileMapping MapCreated(int fd, string path, string what, MappingRequest request)
+    internal static IOException AlreadyExists(string what) =>
+        new($"Cannot create {what}: it already exists (mode CreateNew). Open it with CreateOrOpen or OpenExisting, or delete it first.");
+
+    private UnixFileMapping MapCreated(int fd, string path, string what, MappingRequest request, bool unnamed)
     {
         // O_CREAT's mode is narrowed by the umask; set the exact one.
         if (Libc.FChmod(fd, ModeFor(request.Options.Sharing)) != 0)
@@ -147,7 +206,7 @@ internal abstract unsafe class UnixPlatform : IPlatform
         int reserveError = Reserve(fd, request.Size);
         if (reserveError != 0)
             throw new IOException($"Cannot reserve {request.Size} bytes for {what}: {Libc.Describe(reserveError)}. Free memory in the segment directory or choose a smaller struct.");
-        return Map(fd, request.Size, created: true, readOnly: false, path, what);
+        return Map(fd, request.Size, created: true, readOnly: false, path, what, unnamed);
     }
 
     private UnixFileMapping MapExisting(int fd, string path, string what, MappingRequest request, DateTime deadlineUtc)
@@ -172,16 +231,16 @@ internal abstract unsafe class UnixPlatform : IPlatform
             throw new InvalidDataException(
                 $"{Capitalize(what)} is an empty (zero-length) file: it is not a SharedStruct segment, or its creator died before sizing it. " +
                 "It was left untouched; delete it if it is yours.");
-        return Map(fd, status.Size, created: false, request.ReadOnly, path, what);
+        return Map(fd, status.Size, created: false, request.ReadOnly, path, what, unnamed: false);
     }
 
-    private UnixFileMapping Map(int fd, long size, bool created, bool readOnly, string path, string what)
+    private UnixFileMapping Map(int fd, long size, bool created, bool readOnly, string path, string what, bool unnamed)
     {
         int prot = readOnly ? Libc.PROT_READ : Libc.PROT_READ | Libc.PROT_WRITE;
         void* p = Libc.Mmap(null, (nuint)size, prot, Libc.MAP_SHARED, fd, 0);
         if (p == Libc.MapFailed)
             throw new IOException($"Cannot map {what} ({size} bytes): {Libc.Describe(Marshal.GetLastPInvokeError())}.");
-        return new UnixFileMapping(this, (byte*)p, size, created, readOnly, path);
+        return new UnixFileMapping(this, fd, (byte*)p, size, created, readOnly, path, published: !unnamed);
     }
 
     private void CheckFileSystem(int fd, string what, MappingRequest request)

@@ -108,6 +108,9 @@ internal static unsafe partial class Win32
     [LibraryImport(Kernel32, SetLastError = true)]
     public static partial int SetEvent(nint handle);
 
+    [LibraryImport(Kernel32, EntryPoint = "OpenEventW", SetLastError = true, StringMarshalling = StringMarshalling.Utf16)]
+    public static partial nint OpenEventW(uint desiredAccess, int inheritHandle, string name);
+
     [LibraryImport(Kernel32, SetLastError = true)]
     public static partial uint WaitForSingleObject(nint handle, uint milliseconds);
 

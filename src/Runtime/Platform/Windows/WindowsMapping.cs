@@ -16,8 +16,9 @@ internal sealed unsafe class WindowsMapping : PlatformMapping
     private nint _wakeEvent;
     private readonly string? _filePath;
 
-    public WindowsMapping(byte* pointer, long length, bool created, bool readOnly, string location, nint section, nint file, nint wakeEvent, string? filePath)
+    public WindowsMapping(byte* pointer, long length, bool created, bool readOnly, string location, nint section, nint file, nint wakeEvent, string? filePath, string markerPrefix)
     {
+        Markers = new EventMarkers(markerPrefix);
         Pointer = pointer;
         Length = length;
         Created = created;
@@ -56,10 +57,13 @@ internal sealed unsafe class WindowsMapping : PlatformMapping
         Win32.WaitForSingleObject(_wakeEvent, (uint)timeoutMs);
     }
 
-    public override void Wake(uint* word)
+    public override ProcessMarkers Markers { get; }
+
+    public override int Wake(uint* word, int count)
     {
         if (_wakeEvent != 0)
             Win32.SetEvent(_wakeEvent);
+        return -1; // an event does not say whether anyone slept on it
     }
 
     /// <summary>
@@ -77,6 +81,7 @@ internal sealed unsafe class WindowsMapping : PlatformMapping
 
     private void ReleaseHandles()
     {
+        Markers.ReleaseAll();
         byte* p = Pointer;
         if (p != null)
         {

@@ -8,8 +8,8 @@ namespace SharedStruct.Platform.Windows;
 
 /// <summary>
 /// Windows: a named segment is a page-file-backed section ("Local\sharedstruct.NAME", or "Global\…"), a contended
-/// lock sleeps on a named auto-reset event beside it, and a process is named by its id plus its creation time, so a
-/// reused process id is not mistaken for a dead holder.
+/// lock sleeps on a named auto-reset event beside it, and liveness is named events that exist exactly while their
+/// owner lives (<see cref="EventMarkers"/>), never a judgement of a process id.
 /// </summary>
 /// <remarks>
 /// Lifetime differs from Unix: a page-file-backed section exists only while some process has it open. When the last
@@ -26,42 +26,6 @@ internal sealed unsafe class WindowsPlatform : IPlatform
 
     public ProcessIdentity CurrentProcess => _current ??= new ProcessIdentity(Environment.ProcessId, CreationTime(Win32.GetCurrentProcess()));
 
-    public bool IsAlive(int pid, long startTime)
-    {
-        if (pid <= 0)
-            return false;
-        bool canWait = true;
-        nint process = Win32.OpenProcess(Win32.PROCESS_QUERY_LIMITED_INFORMATION | Win32.SYNCHRONIZE, 0, (uint)pid);
-        if (process == 0 && Win32.LastError == Win32.ERROR_ACCESS_DENIED)
-        {
-            canWait = false;
-            process = Win32.OpenProcess(Win32.PROCESS_QUERY_LIMITED_INFORMATION, 0, (uint)pid);
-        }
-        if (process == 0)
-        {
-            // ERROR_INVALID_PARAMETER: no process has this id. Anything else (access denied to a protected or another
-            // session's process) means something lives there: never steal a lock on a guess.
-            return Win32.LastError != Win32.ERROR_INVALID_PARAMETER;
-        }
-        try
-        {
-            if (startTime != 0)
-            {
-                long created = CreationTime(process);
-                if (created != 0 && created != startTime)
-                    return false; // the id was reused by a later process
-            }
-            if (canWait)
-                return Win32.WaitForSingleObject(process, 0) != Win32.WAIT_OBJECT_0; // signalled = exited
-            uint exitCode;
-            return Win32.GetExitCodeProcess(process, &exitCode) == 0 || exitCode == Win32.STILL_ACTIVE;
-        }
-        finally
-        {
-            Win32.CloseHandle(process);
-        }
-    }
-
     /// <summary>The process's creation time as a FILETIME (100 ns ticks since 1601), or 0 when unreadable.</summary>
     private static long CreationTime(nint process)
     {
@@ -77,7 +41,7 @@ internal sealed unsafe class WindowsPlatform : IPlatform
     /// A page-file-backed section cannot be removed while a process has it open, and vanishes by itself when the last
     /// one closes it: there is never anything to delete.
     /// </summary>
-    public bool Delete(string name, SharedSegmentOptions options) => false;
+    public bool Delete(string name, SharedSegmentOptions options, bool force) => false;
 
     /// <summary>Windows offers no supported way to list the named sections of a namespace.</summary>
     public IEnumerable<string> EnumerateNames(SharedSegmentOptions options) => Array.Empty<string>();
@@ -168,7 +132,7 @@ internal sealed unsafe class WindowsPlatform : IPlatform
                 long length = created ? request.Size : ViewSize(view);
                 if (!readOnly)
                     wakeEvent = OpenWakeEvent(objectName + ".wake", attributes);
-                return new WindowsMapping(view, length, created, readOnly, objectName, section, file: 0, wakeEvent, filePath: null);
+                return new WindowsMapping(view, length, created, readOnly, objectName, section, file: 0, wakeEvent, filePath: null, markerPrefix: objectName);
             }
             catch
             {
@@ -269,7 +233,8 @@ internal sealed unsafe class WindowsPlatform : IPlatform
                 throw new IOException($"Cannot map {what}: {Win32.Describe(Win32.LastError)}.");
             if (!readOnly)
                 wakeEvent = OpenWakeEvent(FileWakeEventName(path, request.Options), attributes);
-            return new WindowsMapping(view, length, created, readOnly, path, section, file, wakeEvent, created ? path : null);
+            return new WindowsMapping(view, length, created, readOnly, path, section, file, wakeEvent, created ? path : null,
+                markerPrefix: FileEventPrefix(path, request.Options));
         }
         catch
         {
@@ -307,15 +272,17 @@ internal sealed unsafe class WindowsPlatform : IPlatform
                 "silently break). Use a local drive, or set SharedSegmentOptions.AllowNetworkFileSystem if every user of the segment runs on this one machine.");
     }
 
-    /// <summary>Processes that map the same file must find the same event: name it after the file's full path (case-folded, as NTFS is).</summary>
-    private static string FileWakeEventName(string fullPath, SharedSegmentOptions options)
+    /// <summary>Processes that map the same file must find the same events: name them after the file's full path (case-folded, as NTFS is).</summary>
+    private static string FileEventPrefix(string fullPath, SharedSegmentOptions options)
     {
         string folded = fullPath.ToUpperInvariant();
         ulong hash = Fnv1a.OffsetBasis;
         fixed (char* p = folded)
             hash = Fnv1a.Add(hash, (byte*)p, folded.Length * sizeof(char));
-        return $"{Namespace(options)}{Prefix}file.{hash:x16}.wake";
+        return $"{Namespace(options)}{Prefix}file.{hash:x16}";
     }
+
+    private static string FileWakeEventName(string fullPath, SharedSegmentOptions options) => FileEventPrefix(fullPath, options) + ".wake";
 
     private static Exception Failed(string verb, string what, int error) => error switch
     {

@@ -1,0 +1,52 @@
+namespace SharedStruct.Platform.MacOS;
+
+/// <summary>
+/// Markers for a platform with no lock the kernel ties to an open file that every process can query (macOS has no
+/// open-file-description byte locks, and classic fcntl locks vanish when a process closes any descriptor of the file).
+/// The marker is the process itself: a row's owner is alive while its process id still names the process that
+/// started at the recorded time. macOS has no PID or time namespaces, so that question has one answer there.
+/// Nobody can prove that no process is attached, so deleting is never refused and attach probes see nobody.
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("macos")]
+internal sealed class PidMarkers : ProcessMarkers
+{
+    private readonly MacPlatform _platform;
+
+    public PidMarkers(MacPlatform platform) => _platform = platform;
+
+    public override bool TryAttach(bool readOnly) => true;
+
+    public override bool OthersAttached(out bool readers)
+    {
+        readers = false;
+        return false;
+    }
+
+    public override bool TryHoldExclusive() => true;
+
+    public override void ReleaseExclusive(bool stayAttached)
+    {
+    }
+
+    // The row's compare-and-swap decides between claimers; the caller has checked the previous owner is gone.
+    public override bool TryHoldSlot(int index, uint incarnation) => true;
+
+    public override void ReleaseSlot(int index, uint incarnation)
+    {
+    }
+
+    public override bool IsSlotHeld(int index, uint incarnation, int pid, long startTime) => _platform.IsAlive(pid, startTime);
+
+    // The header's creator field, swapped by compare-and-swap, decides between openers taking over.
+    public override bool TryHoldInit() => true;
+
+    public override void ReleaseInit()
+    {
+    }
+
+    public override bool IsInitHeld(int creatorPid, long creatorStartTime) => _platform.IsAlive(creatorPid, creatorStartTime);
+
+    public override void ReleaseAll()
+    {
+    }
+}
