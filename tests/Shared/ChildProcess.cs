@@ -18,9 +18,12 @@ internal sealed class ChildProcess : IDisposable
     private readonly ConcurrentQueue<string> _errors = new();
     private readonly ConcurrentQueue<string> _output = new();
 
-    private ChildProcess(Process process)
+    private readonly bool _wrapped;
+
+    private ChildProcess(Process process, bool wrapped)
     {
         _process = process;
+        _wrapped = wrapped;
         _process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null)
@@ -43,14 +46,41 @@ internal sealed class ChildProcess : IDisposable
         StartProgram("SharedStruct.Scenarios.dll", args, newSession);
 
     /// <summary>
+    /// Starts the scenarios app under <paramref name="wrapper"/> (e.g. <c>unshare --pid --fork --kill-child --mount-proc</c>,
+    /// so it runs as PID 1 of a namespace of its own). Killing the child kills the wrapper, whose --kill-child passes the
+    /// SIGKILL on.
+    /// </summary>
+    public static ChildProcess StartWrapped(string[] wrapper, string[] args) =>
+        StartProgram("SharedStruct.Scenarios.dll", args, wrapper: wrapper);
+
+    /// <summary>The process id, in this namespace, of the wrapped program (the wrapper's only child), or the child's own id.</summary>
+    public int InnerPid
+    {
+        get
+        {
+            for (int i = 0; i < 500; i++)
+            {
+                string path = $"/proc/{Pid}/task/{Pid}/children";
+                string text = File.Exists(path) ? File.ReadAllText(path).Trim() : "";
+                if (text.Length > 0)
+                    return int.Parse(text.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+                Thread.Sleep(10);
+            }
+            return Pid;
+        }
+    }
+
+    /// <summary>
     /// Starts <c>dotnet &lt;program&gt; args…</c> (the program from the test's output folder); with
     /// <paramref name="newSession"/> under setsid; with extra environment variables.
     /// </summary>
-    public static ChildProcess StartProgram(string program, string[] args, bool newSession = false, IReadOnlyDictionary<string, string>? environment = null)
+    public static ChildProcess StartProgram(string program, string[] args, bool newSession = false, IReadOnlyDictionary<string, string>? environment = null, string[]? wrapper = null)
     {
+        if (newSession)
+            wrapper = ["setsid"];
         var info = new ProcessStartInfo
         {
-            FileName = newSession ? "setsid" : "dotnet",
+            FileName = wrapper is { Length: > 0 } ? wrapper[0] : "dotnet",
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -60,12 +90,16 @@ internal sealed class ChildProcess : IDisposable
         info.Environment["DOTNET_EnableDiagnostics"] = "0";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
             info.Environment[key] = value;
-        if (newSession)
+        if (wrapper is { Length: > 0 })
+        {
+            for (int i = 1; i < wrapper.Length; i++)
+                info.ArgumentList.Add(wrapper[i]);
             info.ArgumentList.Add("dotnet");
+        }
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, program));
         foreach (string a in args)
             info.ArgumentList.Add(a);
-        return new ChildProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start the scenarios child"));
+        return new ChildProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start the scenarios child"), wrapper is { Length: > 0 } && !newSession);
     }
 
     /// <summary>The next line the child printed, within the timeout; fails with the child's stderr otherwise.</summary>
@@ -96,6 +130,19 @@ internal sealed class ChildProcess : IDisposable
     /// <summary>kill -9: SIGKILL, no chance to release anything. Waits until the process is gone.</summary>
     public void KillHard()
     {
+        if (_wrapped)
+        {
+            // SIGKILL the program itself (the wrapper's child), as a container runtime's kill would; the wrapper then exits.
+            try
+            {
+                using var inner = Process.GetProcessById(InnerPid);
+                if (inner.Id != Pid)
+                    inner.Kill();
+            }
+            catch (ArgumentException)
+            {
+            }
+        }
         _process.Kill(entireProcessTree: false);
         _process.WaitForExit(TimeSpan.FromSeconds(30));
     }
