@@ -110,7 +110,7 @@ public static unsafe class SegmentInspector
         if (problem is not null)
         {
             // The same checks as opening, worded for a listing.
-            info.Problem = problem.StartsWith("is ", StringComparison.Ordinal) ? problem.Substring(3) : problem.StartsWith("has ", StringComparison.Ordinal) ? problem.Substring(4) : problem;
+            info.Problem = Listing(problem);
             return info;
         }
         info.CreatorAlive = SegmentCore.IsTokenAlive(p, h->CreatorToken, markers);
@@ -151,6 +151,17 @@ public static unsafe class SegmentInspector
         info.Payload = CopyPayload(p + SegmentHeader.PayloadOffsetValue, info.PayloadSize, &h->LockWord, info, out bool torn);
         info.PayloadMayBeTorn = torn;
         return info;
+    }
+
+    /// <summary>An opening message ("has a corrupted header …") worded for a listing ("corrupted header …").</summary>
+    private static string Listing(string problem)
+    {
+        foreach (string lead in new[] { "is ", "has a ", "has " })
+        {
+            if (problem.StartsWith(lead, StringComparison.Ordinal))
+                return problem.Substring(lead.Length);
+        }
+        return problem;
     }
 
     private static bool OtherNamespace(ulong theirs, ulong mine) => theirs != 0 && mine != 0 && theirs != mine;

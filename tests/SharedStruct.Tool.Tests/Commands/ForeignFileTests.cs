@@ -53,8 +53,8 @@ public class ForeignFileTests
         ToolResult inspected = ToolRun.Run("inspect", t.Name);
 
         Assert.True(inspected.ExitCode == ExitCodes.BadSegment, inspected.ToString());
-        Assert.Contains("is not a usable SharedStruct segment: corrupted header (checksum mismatch). It was only read, not modified.", inspected.Error);
-        Assert.Equal("corrupted header (checksum mismatch)", Columns.Row(ToolRun.Run("list").Output, t.Name)[^1]);
+        Assert.Contains("is not a usable SharedStruct segment: corrupted header (checksum or offsets do not match). It was only read, not modified.", inspected.Error);
+        Assert.Equal("corrupted header (checksum or offsets do not match)", Columns.Row(ToolRun.Run("list").Output, t.Name)[^1]);
         Assert.Equal(bytes, File.ReadAllBytes(t.Path));
     }
 

@@ -35,10 +35,12 @@ internal static class Show
         return $"{(int)t.TotalDays} d {t.Hours} h";
     }
 
-    public static string Process(int pid, bool alive) => $"{pid} ({(alive ? "alive" : "dead")})";
+    /// <summary>"812 (alive)"; a pid of another PID namespace (another container) says so, as it names nothing here.</summary>
+    public static string Process(int pid, bool alive, bool otherNamespace = false) =>
+        $"{pid} ({(alive ? "alive" : "dead")}{(otherNamespace ? ", another PID namespace" : "")})";
 
     public static string Processes(IReadOnlyList<AttachedProcess> processes) =>
-        processes.Count == 0 ? "none" : string.Join(", ", processes.Select(p => Process(p.Pid, p.IsAlive)));
+        processes.Count == 0 ? "none" : string.Join(", ", processes.Select(p => Process(p.Pid, p.IsAlive, p.InOtherPidNamespace)));
 
     /// <summary>"2 alive, 1 dead", or "none".</summary>
     public static string ProcessCounts(IReadOnlyList<AttachedProcess> processes)

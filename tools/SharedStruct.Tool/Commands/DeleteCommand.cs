@@ -60,11 +60,16 @@ internal static class DeleteCommand
 
         try
         {
-            if (!SharedSegment.Delete(target.Name!, target.Options))
+            if (!(force ? SharedSegment.ForceDelete(target.Name!, target.Options) : SharedSegment.Delete(target.Name!, target.Options)))
             {
                 console.WriteError($"{target.Display} disappeared before it could be deleted.");
                 return ExitCodes.NotFound;
             }
+        }
+        catch (SegmentInUseException)
+        {
+            console.WriteError($"refusing to delete {target.Display}: a process opened it meanwhile. Stop it first, or use --force.");
+            return ExitCodes.Refused;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -83,6 +88,10 @@ internal static class DeleteCommand
         int[] live = info.Processes.Where(p => p.IsAlive).Select(p => p.Pid).ToArray();
         if (live.Length > 0)
             return (live.Length == 1 ? "live process " : "live processes ") + string.Join(", ", live) + (live.Length == 1 ? " has" : " have") + " it open";
+        if (info.ReadersAttached)
+            return "read-only readers have it open";
+        if (info.Attached)
+            return "another process has it open";
         return null;
     }
 }

@@ -86,10 +86,11 @@ internal static class InspectCommand
             ("Size", $"{info.Size} bytes (payload {info.PayloadSize} bytes at offset {SharedSegment.HeaderSize})"),
             ("Layout", layout),
             ("Fingerprint", Show.Hex(info.Fingerprint)),
-            ("Created", $"{Show.Timestamp(info.CreatedAt)} by {Show.Process(info.CreatorPid, info.CreatorAlive)}"),
+            ("Created", $"{Show.Timestamp(info.CreatedAt)} by {Show.Process(info.CreatorPid, info.CreatorAlive, info.CreatorInOtherPidNamespace)}"),
             ("Lock", lockText),
             ("Lock taken", $"{Show.Times(info.LockGeneration)} ({info.AbandonCount} after a holder died)"),
             ("Processes", Show.Processes(info.Processes)),
+            ("Readers", info.ReadersAttached ? "read-only readers attached" : "none"),
             ("Stale", info.IsStale ? "yes (no live process uses it; `sharedstruct stale --delete` removes it)" : "no"),
         };
         SegmentTarget.WriteKeyValues(console, rows.ToArray());

@@ -56,7 +56,7 @@ internal static class ListCommand
             string heldFor = s.HolderPid is null ? "-" : s.HeldFor is TimeSpan t ? Show.Duration(t) : "unknown";
             string alive = s.HolderPid is null ? "-" : s.HolderAlive ? "yes" : "no";
             table.Add(s.Name, Show.Bytes(s.Size), Show.LayoutName(s), Show.Process(s.CreatorPid, s.CreatorAlive),
-                holder, heldFor, alive, Show.ProcessCounts(s.Processes), s.IsStale ? "yes" : "no", "");
+                holder, heldFor, alive, Show.ProcessCounts(s.Processes) + (s.ReadersAttached ? " + readers" : ""), s.IsStale ? "yes" : "no", "");
         }
         table.Write(console);
         console.WriteLine($"{segments.Count} segment(s) in {where}.");

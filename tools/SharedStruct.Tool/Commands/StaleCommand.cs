@@ -95,6 +95,11 @@ internal static class StaleCommand
         {
             return ExitCodes.Ok; // someone else removed it: the goal is met
         }
+        catch (SegmentInUseException)
+        {
+            console.WriteLine($"Kept {name}: a process opened it meanwhile.");
+            return ExitCodes.Ok;
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             console.WriteError($"cannot delete {name}: {e.Message}");
