@@ -23,7 +23,7 @@ internal unsafe struct BigCounter
 /// A scripted segment user, driven line by line over stdin so that one (slow to start) Wine process can play a whole
 /// scenario. The Windows tests run these verbs under Wine (published -r win-x64); they run on Linux too. Every answer is one line on stdout.
 /// <code>
-/// SharedStruct.Scenarios repl NAME [--file PATH] [--fingerprint N] [--big] [--mode create-or-open|create-new|open-existing]
+/// SharedStruct.Scenarios repl NAME [--file PATH] [--fingerprint N] [--big] [--mode create-or-open|create-new|open-existing] [--init V | --init-hang]
 ///                [--global] [--sharing owner|group|everyone] [--open-timeout MS]
 ///   commands: lock MS | unlock | get | set V | inc N | flush | exit
 /// SharedStruct.Scenarios names NAME...        prints "accepted" or "refused TYPE" per name
@@ -119,6 +119,8 @@ internal static class Interactive
         var options = new SharedSegmentOptions { OpenTimeout = TimeSpan.FromSeconds(10) };
         long fingerprintSeed = 1;
         bool big = false;
+        bool initHang = false;
+        long? initValue = null;
         for (int i = 0; i < rest.Length; i++)
         {
             switch (rest[i])
@@ -126,6 +128,8 @@ internal static class Interactive
                 case "--file": options.FilePath = rest[++i]; break;
                 case "--fingerprint": fingerprintSeed = long.Parse(rest[++i], CultureInfo.InvariantCulture); break;
                 case "--big": big = true; break;
+                case "--init-hang": initHang = true; break;
+                case "--init": initValue = long.Parse(rest[++i], CultureInfo.InvariantCulture); break;
                 case "--global": options.Global = true; break;
                 case "--open-timeout": options.OpenTimeout = TimeSpan.FromMilliseconds(int.Parse(rest[++i], CultureInfo.InvariantCulture)); break;
                 case "--sharing":
@@ -155,7 +159,17 @@ internal static class Interactive
             Say($"ready creator={bigSegment.IsCreator} pid={Environment.ProcessId}");
             return 0;
         }
-        using var segment = SharedSegment<Counter>.Open(name, options, layout);
+        SegmentInitializer<Counter>? initializer = null;
+        if (initHang)
+        {
+            // Dies (is killed) inside its initializer, half-way through it.
+            initializer = (ref Counter c) => { c.Value = -666; Say("initialising"); Thread.Sleep(Timeout.Infinite); };
+        }
+        else if (initValue is long v)
+        {
+            initializer = (ref Counter c) => c.Value = v;
+        }
+        using var segment = SharedSegment<Counter>.Open(name, options, layout, initializer);
         Say($"ready creator={segment.IsCreator} pid={Environment.ProcessId} location={segment.Location}");
         return Serve(segment);
     }

@@ -109,6 +109,26 @@ public sealed class WineScenarioTests(WineFixture wine)
     }
 
     [Fact]
+    public void A_creator_killed_inside_its_initializer_is_taken_over_by_a_waiting_opener()
+    {
+        wine.Require();
+        for (int trial = 1; trial <= 3; trial++)
+        {
+            string name = NewName();
+            using WineChild creator = wine.Start("repl", name, "--init-hang");
+            Assert.Equal("initialising", creator.ReadLine(TimeSpan.FromSeconds(60)));
+            // The opener holds the section open (it lives only while some process has it) and waits for it to be ready.
+            using WineChild opener = wine.Start("repl", name, "--init", "77", "--open-timeout", "20000");
+            Assert.False(opener.TryReadLine(TimeSpan.FromMilliseconds(1500), out string? early), $"Trial {trial}: the opener answered while the creator was alive: {early}");
+            creator.KillHard();
+            string ready = opener.ReadLine(TimeSpan.FromSeconds(30));
+            Assert.True(ready.StartsWith("ready creator=True", StringComparison.Ordinal), $"Trial {trial}: expected the opener to take over as creator, got: {ready}");
+            Assert.Equal("value 77", opener.Ask("get"));
+            opener.Exit();
+        }
+    }
+
+    [Fact]
     public void A_layout_mismatch_is_refused()
     {
         wine.Require();
