@@ -36,7 +36,7 @@ if (!args.Contains("--no-contention"))
         foreach (string method in new[] { ContentionRun.SharedStructMethod, ContentionRun.MutexMethod, ContentionRun.CasMethod })
         {
             ContentionResult r = ContentionRun.Run(method, workers, perWorker);
-            Console.WriteLine($"{workers} workers, {method}: {(r.Finished ? $"{r.PerSecond:N0}/s p50 {r.P50Ns:F0} ns p99 {r.P99Ns:F0} ns exact={r.Exact}" : "did not finish")}");
+            Console.WriteLine($"{workers} workers, {method}: {(r.Finished ? $"{r.PerSecond:N0}/s p50 {r.P50Ns:F0} ns p99 {r.P99Ns:F0} ns exact={r.Exact} wakes={r.Wakes} futile={r.FutileWakes}" : "did not finish")}");
             contention.Add(r);
         }
 }

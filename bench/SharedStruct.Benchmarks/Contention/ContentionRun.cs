@@ -12,6 +12,10 @@ namespace SharedStruct.Benchmarks.Contention;
 /// <summary>One contended run: N worker processes, each doing M locked non-atomic increments of one counter.</summary>
 internal sealed record ContentionResult(string Method, int Workers, long PerWorker, long FinalCount, TimeSpan Elapsed, double P50Ns, double P99Ns, bool Finished)
 {
+    /// <summary>Futex wakes the releases made (SharedStruct only), and how many of them woke nobody.</summary>
+    public long Wakes { get; init; }
+    public long FutileWakes { get; init; }
+
     public bool Exact => Finished && FinalCount == Workers * PerWorker;
     public double PerSecond => Finished ? Workers * PerWorker / Elapsed.TotalSeconds : double.NaN;
 }
@@ -45,6 +49,7 @@ internal static unsafe class ContentionRun
                 c.StandardInput.WriteLine("go");
             var p50s = new List<double>();
             var p99s = new List<double>();
+            long wakes = 0, futile = 0;
             bool finished = true;
             foreach (Process c in children)
             {
@@ -58,11 +63,13 @@ internal static unsafe class ContentionRun
                 string[] parts = line.Split(' ');
                 p50s.Add(double.Parse(parts[1], CultureInfo.InvariantCulture));
                 p99s.Add(double.Parse(parts[2], CultureInfo.InvariantCulture));
+                wakes += long.Parse(parts[3], CultureInfo.InvariantCulture);
+                futile += long.Parse(parts[4], CultureInfo.InvariantCulture);
             }
             sw.Stop();
             long final = recipe is null ? segment.GetUnsynchronizedReference().Hits : recipe.Accessor.ReadInt64(0);
             return new ContentionResult(method, workers, perWorker, final, sw.Elapsed,
-                finished ? p50s.Average() : double.NaN, finished ? p99s.Max() : double.NaN, finished);
+                finished ? p50s.Average() : double.NaN, finished ? p99s.Max() : double.NaN, finished) { Wakes = wakes, FutileWakes = futile };
         }
         finally
         {
@@ -124,7 +131,8 @@ internal static unsafe class ContentionRun
         double toNs = 1e9 / Stopwatch.Frequency;
         double p50 = samples[sampled / 2] * toNs;
         double p99 = samples[Math.Min(sampled - 1, sampled * 99 / 100)] * toNs;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"done {p50:F0} {p99:F0}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"done {p50:F0} {p99:F0} {Interlocked.Read(ref Locking.SegmentCore.WakeCalls)} {Interlocked.Read(ref Locking.SegmentCore.FutileWakes)}"));
         return 0;
     }
 

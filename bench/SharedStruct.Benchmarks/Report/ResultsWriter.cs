@@ -55,12 +55,12 @@ internal static class ResultsWriter
         {
             md.AppendLine("## Multi-process contention (worker processes x locked non-atomic increments)");
             md.AppendLine();
-            md.AppendLine("| workers | method | increments/s | acquire p50 | acquire p99 | final count exact |");
-            md.AppendLine("|---:|---|---:|---:|---:|---|");
+            md.AppendLine("| workers | method | increments/s | acquire p50 | acquire p99 | final count exact | futex wakes (woke nobody) |");
+            md.AppendLine("|---:|---|---:|---:|---:|---|---:|");
             foreach (ContentionResult c in contention)
                 md.AppendLine(c.Finished
-                    ? Inv($"| {c.Workers} | {c.Method} | {c.PerSecond:N0} | {c.P50Ns:F0} ns | {c.P99Ns:F0} ns | {(c.Exact ? "yes" : $"NO ({c.FinalCount})")} ({c.Workers} x {c.PerWorker:N0}) |")
-                    : Inv($"| {c.Workers} | {c.Method} | did not finish in 3 min | - | - | - |"));
+                    ? Inv($"| {c.Workers} | {c.Method} | {c.PerSecond:N0} | {c.P50Ns:F0} ns | {c.P99Ns:F0} ns | {(c.Exact ? "yes" : $"NO ({c.FinalCount})")} ({c.Workers} x {c.PerWorker:N0}) | {(c.Method == ContentionRun.SharedStructMethod ? $"{c.Wakes:N0} ({c.FutileWakes:N0})" : "-")} |")
+                    : Inv($"| {c.Workers} | {c.Method} | did not finish in 3 min | - | - | - | - |"));
             md.AppendLine();
         }
 
