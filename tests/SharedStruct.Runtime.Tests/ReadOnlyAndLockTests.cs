@@ -136,6 +136,26 @@ public class ReadOnlyAndLockTests
     }
 
     [Fact]
+    public void Invalid_timeouts_are_refused_on_every_call_even_when_the_lock_is_free()
+    {
+        using var t = new TestSegment();
+        using var seg = SharedSegment<TestPayload>.Open(t.Name);
+        foreach (TimeSpan bad in new[] { TimeSpan.MaxValue, TimeSpan.FromMilliseconds(-5), TimeSpan.FromMilliseconds(-1.5), TimeSpan.FromDays(30), TimeSpan.MinValue })
+        {
+            var e = Assert.Throws<ArgumentOutOfRangeException>(() => { using var g = seg.Lock(bad); });
+            Assert.Contains("InfiniteTimeSpan", e.Message);
+            Assert.Throws<ArgumentOutOfRangeException>(() => { seg.TryLock(bad, out var g); g.Dispose(); });
+            Assert.Throws<ArgumentOutOfRangeException>(() => seg.ReadSnapshot(bad));
+        }
+        // The lock was free throughout and is still usable; the edges of the valid range are accepted.
+        foreach (TimeSpan good in new[] { Timeout.InfiniteTimeSpan, TimeSpan.Zero, TimeSpan.FromMilliseconds(int.MaxValue) })
+        {
+            using var g = seg.Lock(good);
+            Assert.True(g.IsHeld);
+        }
+    }
+
+    [Fact]
     public void Deleting_a_segment_in_use_is_refused_unless_forced_and_a_forced_delete_keeps_it_working_for_those_who_have_it_open()
     {
         using var t = new TestSegment();
