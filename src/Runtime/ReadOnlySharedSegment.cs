@@ -9,7 +9,7 @@ namespace SharedStruct;
 /// read-only view registers as a reader (a kernel-held marker), so tools see it and the segment is not deleted under it.
 /// </summary>
 /// <typeparam name="T">The payload type.</typeparam>
-public sealed unsafe class ReadOnlySharedSegment<T> : IDisposable where T : unmanaged
+public sealed unsafe partial class ReadOnlySharedSegment<T> : IDisposable where T : unmanaged
 {
     private readonly SegmentCore _core;
 

@@ -20,7 +20,7 @@ public delegate void SegmentInitializer<T>(ref T value) where T : unmanaged;
 /// vanishes (contents and all) when the last process closes it or dies, and cannot be deleted before that.
 /// </remarks>
 /// <typeparam name="T">An unmanaged struct: no references, so its bytes mean the same in every process.</typeparam>
-public sealed unsafe class SharedSegment<T> : IDisposable where T : unmanaged
+public sealed unsafe partial class SharedSegment<T> : IDisposable where T : unmanaged
 {
     private readonly SegmentCore _core;
 

@@ -189,6 +189,7 @@ internal static class SegmentEmitter
             /// <summary>Unmaps the segment. The segment itself stays until deleted.</summary>
             public void Dispose() => _segment.Dispose();
             """);
+        WatchEmitter.Emit(w, model);
 
         foreach (MemberModel member in model.Members)
         {
@@ -344,24 +345,40 @@ internal static class SegmentEmitter
         string target = $"ref _segment.GetUnsynchronizedReference().{field}";
         string open = member.IsVolatile ? "#pragma warning disable CS0420 // Interlocked gives the access its own full fence\n" : "";
         string close = member.IsVolatile ? "\n#pragma warning restore CS0420" : "";
-        string noLock = $"without taking the lock: the field is naturally aligned (offset {member.Offset.ToString(CultureInfo.InvariantCulture)}) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.";
+        string noLock = $"without taking the lock: the field is naturally aligned (offset {member.Offset.ToString(CultureInfo.InvariantCulture)}) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.";
         w.Blank();
         w.Write($$"""
             {{open}}/// <summary>Atomically adds <paramref name="value"/> to <c>{{Xml(member.FieldName)}}</c> {{noLock}}</summary>
             /// <param name="value">The amount to add (wraps around on overflow).</param>
             /// <returns>The new value.</returns>
-            public {{type}} {{Escape(member.AddName)}}({{type}} value) => global::System.Threading.Interlocked.Add({{target}}, value);
+            public {{type}} {{Escape(member.AddName)}}({{type}} value)
+            {
+                {{type}} result = global::System.Threading.Interlocked.Add({{target}}, value);
+                _segment.NoteLockFreeWrite();
+                return result;
+            }
 
             /// <summary>Atomically sets <c>{{Xml(member.FieldName)}}</c> to <paramref name="value"/> {{noLock}}</summary>
             /// <param name="value">The new value.</param>
             /// <returns>The original value.</returns>
-            public {{type}} {{Escape(member.ExchangeName)}}({{type}} value) => global::System.Threading.Interlocked.Exchange({{target}}, value);
+            public {{type}} {{Escape(member.ExchangeName)}}({{type}} value)
+            {
+                {{type}} original = global::System.Threading.Interlocked.Exchange({{target}}, value);
+                _segment.NoteLockFreeWrite();
+                return original;
+            }
 
             /// <summary>Atomically sets <c>{{Xml(member.FieldName)}}</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, {{noLock}}</summary>
             /// <param name="value">The new value.</param>
             /// <param name="comparand">The value the field must have for the exchange to happen.</param>
             /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
-            public {{type}} {{Escape(member.CompareExchangeName)}}({{type}} value, {{type}} comparand) => global::System.Threading.Interlocked.CompareExchange({{target}}, value, comparand);{{close}}
+            public {{type}} {{Escape(member.CompareExchangeName)}}({{type}} value, {{type}} comparand)
+            {
+                {{type}} original = global::System.Threading.Interlocked.CompareExchange({{target}}, value, comparand);
+                if (original == comparand)
+                    _segment.NoteLockFreeWrite();
+                return original;
+            }{{close}}
             """);
     }
 

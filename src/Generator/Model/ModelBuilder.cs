@@ -22,6 +22,7 @@ internal static class ModelBuilder
     {
         "SegmentName", "Layout", "DefaultLockTimeout", "Open", "CreateNew", "OpenExisting", "OpenReadOnly",
         "Name", "IsCreator", "Location", "Segment", "Lock", "TryLock", "ReadSnapshot", "Flush", "Delete", "Dispose",
+        "Version", "WaitForChange", "WaitForChangeAsync", "WatchAsync",
         "Equals", "GetHashCode", "GetType", "ToString", "MemberwiseClone", "Finalize", "ReferenceEquals",
         "_segment",
     };

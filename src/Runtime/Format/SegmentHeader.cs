@@ -57,7 +57,7 @@ internal struct SegmentHeader
 
     // ---- cache line 2: the lock ----
     /// <summary>Low 32 bits: owner token | waiters bit (0 = free). High 32 bits: generation, bumped by every acquire.</summary>
-    [FieldOffset(128)] public ulong LockWord;
+    [FieldOffset(LockWordOffset)] public ulong LockWord;
     [FieldOffset(140)] public uint AbandonCount;
     /// <summary>The lock word a waiter saw when it first found the lock held, and when (Unix ms).</summary>
     [FieldOffset(144)] public ulong HeldSinceWord;
@@ -65,6 +65,28 @@ internal struct SegmentHeader
     [FieldOffset(160)] public int LastAbandonedPid;
     /// <summary>Waiters asleep in the kernel on the lock word (or about to be): a release wakes only when this is non-zero.</summary>
     [FieldOffset(164)] public int Sleepers;
+
+    // 168..175 belong to the lock statistics.
+
+    /// <summary>
+    /// Bumped (atomically) for every change while anyone watches; watchers sleep on it (a futex on Linux). Writers touch
+    /// it only when <see cref="Watchers"/> is non-zero.
+    /// </summary>
+    [FieldOffset(ChangeWordOffset)] public uint ChangeWord;
+    /// <summary>
+    /// How many segment objects, in all processes, watch for changes. Read (plainly) by every release: zero keeps the
+    /// release a single store. A watcher that died leaves its count behind; a writer whose wakes keep finding nobody
+    /// asks the kernel-held watching marker and clears the count when no one holds it.
+    /// </summary>
+    [FieldOffset(WatchersOffset)] public int Watchers;
+    /// <summary>Lock-free writes (generated <c>AddX</c>/<c>ExchangeX</c>/<c>CompareExchangeX</c>) made while someone watched: part of the version.</summary>
+    [FieldOffset(184)] public uint LockFreeChanges;
+    /// <summary>Watchers asleep in the kernel right now (where a wake needs a count: the Windows semaphore).</summary>
+    [FieldOffset(188)] public int ChangeSleepers;
+
+    public const int LockWordOffset = 128;
+    public const int ChangeWordOffset = 176;
+    public const int WatchersOffset = 180;
 }
 
 /// <summary>

@@ -46,12 +46,13 @@ internal sealed unsafe partial class SegmentCore
 
     /// <summary>Spins briefly, then sleeps in the kernel; recovers the lock from a dead holder.</summary>
     /// <returns>False on timeout.</returns>
-    public bool EnterSlow(int timeoutMs, out ulong acquired, out bool abandoned)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting (noticed within one poll, <see cref="LivenessIntervalMs"/>).</exception>
+    public bool EnterSlow(int timeoutMs, out ulong acquired, out bool abandoned, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _slowUsers);
         try
         {
-            return EnterSlowCore(timeoutMs, out acquired, out abandoned);
+            return EnterSlowCore(timeoutMs, out acquired, out abandoned, cancellationToken);
         }
         finally
         {
@@ -59,7 +60,7 @@ internal sealed unsafe partial class SegmentCore
         }
     }
 
-    private bool EnterSlowCore(int timeoutMs, out ulong acquired, out bool abandoned)
+    private bool EnterSlowCore(int timeoutMs, out ulong acquired, out bool abandoned, CancellationToken cancellationToken)
     {
         abandoned = false;
         ulong* lockWord = _lockWord;
@@ -141,6 +142,8 @@ internal sealed unsafe partial class SegmentCore
                 acquired = 0;
                 return false;
             }
+            // The sleep below lasts at most LivenessIntervalMs, so a cancellation is seen within that.
+            cancellationToken.ThrowIfCancellationRequested();
 
             Interlocked.Increment(ref header->Sleepers);
             try
@@ -189,7 +192,9 @@ internal sealed unsafe partial class SegmentCore
         // waiter that sets the bit between the read and the store loses it, harmlessly: its futex wait compares against
         // the held word and returns at once; only if this thread is preempted inside that window can the waiter already
         // be asleep, and then it wakes at its next poll (LivenessIntervalMs) and finds the lock free.
-        if (((uint)acquired & LockWord.Waiters) == 0 && Volatile.Read(ref *lockWord) == acquired)
+        // The watcher count sits on the lock word's cache line, which this holder owns: reading it is nearly free, and
+        // while it is zero nobody needs telling (see SegmentCore.Watching).
+        if (((uint)acquired & LockWord.Waiters) == 0 && WatchersOf(lockWord) == 0 && Volatile.Read(ref *lockWord) == acquired)
             Volatile.Write(ref *lockWord, LockWord.Released(acquired));
         else
             ExitSlow(lockWord, acquired);
@@ -207,6 +212,8 @@ internal sealed unsafe partial class SegmentCore
                     $"The lock of segment '{Name}' was taken over by another process while this guard held it (it judged this holder dead). Data written under this guard may be lost.");
             if (Interlocked.CompareExchange(ref *lockWord, LockWord.Released(current), current) == current)
             {
+                if (Volatile.Read(ref WatchersOf(lockWord)) != 0)
+                    NoteChange(lockFree: false);
                 PlatformMapping? mapping = _mapping;
                 if (((uint)current & LockWord.Waiters) != 0 && mapping is not null)
                 {
@@ -219,6 +226,11 @@ internal sealed unsafe partial class SegmentCore
             }
         }
     }
+
+    /// <summary>The header's watcher count, found from the lock word's address (valid as long as the lock word is).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref int WatchersOf(ulong* lockWord) =>
+        ref *(int*)((byte*)lockWord + (SegmentHeader.WatchersOffset - SegmentHeader.LockWordOffset));
 
     public TimeoutException TimeoutError(TimeSpan timeout)
     {

@@ -19,12 +19,16 @@ internal sealed unsafe partial class SegmentCore
     /// instead of failing.
     /// </param>
     /// <returns>False on timeout: a live writer held the lock the whole time.</returns>
-    public bool TryReadConsistent(byte* destination, int timeoutMs, out bool mayBeTorn)
+    public bool TryReadConsistent(byte* destination, int timeoutMs, out bool mayBeTorn) =>
+        TryReadConsistent(destination, timeoutMs, out mayBeTorn, out _);
+
+    /// <summary>Like <see cref="TryReadConsistent(byte*, int, out bool)"/>, also giving the <see cref="Version"/> the copy shows.</summary>
+    public bool TryReadConsistent(byte* destination, int timeoutMs, out bool mayBeTorn, out ulong version)
     {
         Interlocked.Increment(ref _slowUsers);
         try
         {
-            return TryReadConsistentCore(destination, timeoutMs, out mayBeTorn);
+            return TryReadConsistentCore(destination, timeoutMs, out mayBeTorn, out version);
         }
         finally
         {
@@ -32,9 +36,10 @@ internal sealed unsafe partial class SegmentCore
         }
     }
 
-    private bool TryReadConsistentCore(byte* destination, int timeoutMs, out bool mayBeTorn)
+    private bool TryReadConsistentCore(byte* destination, int timeoutMs, out bool mayBeTorn, out ulong version)
     {
         mayBeTorn = false;
+        version = 0;
         ulong* lockWord = _lockWord;
         if (lockWord == null)
             ThrowDisposed();
@@ -45,8 +50,13 @@ internal sealed unsafe partial class SegmentCore
         var spinner = new SpinWait();
         while (true)
         {
+            // Read before the copy: a lock-free write during it then shows as a change still to come, never as one missed.
+            uint lockFree = Volatile.Read(ref _header->LockFreeChanges);
             if (TryCopyOnce(_payload, destination, PayloadSize, lockWord, out ulong before))
+            {
+                version = ComposeVersion(before, lockFree);
                 return true;
+            }
             long now = Stopwatch.GetTimestamp();
             ulong clean = before & ~(ulong)LockWord.Waiters;
             if (clean != (lastSeen & ~(ulong)LockWord.Waiters))
@@ -61,6 +71,7 @@ internal sealed unsafe partial class SegmentCore
                 if (!Holder(LockWord.Token(before)).Alive && TryCopyUnder(before, destination, lockWord))
                 {
                     mayBeTorn = true;
+                    version = ComposeVersion(before, lockFree);
                     return true;
                 }
             }

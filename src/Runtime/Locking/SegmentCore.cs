@@ -161,6 +161,9 @@ internal sealed unsafe partial class SegmentCore : IDisposable
         _lockWord = null; // no new guard, wait or read starts from here on
         Volatile.Write(ref _disposeDeferred, 1);
         Interlocked.MemoryBarrier();
+        // Change waits (sync and async) end now, not at their next look.
+        _stopWatching.Cancel();
+        InterruptWaits();
         ulong* word = _releaseWord;
         if (word != null && !IsReadOnly && LockWord.Token(Volatile.Read(ref *word)) == _token)
             return; // a guard of this view is live: its release finishes the disposal
@@ -193,6 +196,7 @@ internal sealed unsafe partial class SegmentCore : IDisposable
         // Unpublish the row before the kernel drops its marker, so no one ever sees a live owner's marker gone.
         if (_slotIndex >= 0)
             Interlocked.CompareExchange(ref Slot(_slotIndex)->Owner, _slotOwner & 0xFFFF_FFFF_0000_0000UL, _slotOwner);
+        StopWatching();
         _releaseWord = null;
         _payload = null;
         _header = null;

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 
 namespace SharedStruct.Platform;
 
@@ -64,6 +65,29 @@ internal abstract unsafe class PlatformMapping : IDisposable
 
     /// <summary>Wakes up to <paramref name="count"/> processes sleeping in <see cref="Wait"/> on <paramref name="word"/>; returns how many woke (-1: unknown).</summary>
     public abstract int Wake(uint* word, int count);
+
+    /// <summary>
+    /// Sleeps while <c>*word == expected</c> (the change word), at most <paramref name="timeoutMs"/>, or until
+    /// <paramref name="cancellationToken"/> is cancelled (then returns; the caller checks); may return early.
+    /// </summary>
+    public virtual void WaitChange(uint* word, uint expected, int timeoutMs, CancellationToken cancellationToken) =>
+        Wait(word, expected, timeoutMs);
+
+    /// <summary>Wakes every watcher asleep in <see cref="WaitChange"/> on <paramref name="word"/> (<paramref name="sleepers"/>: how many there may be); returns how many woke (-1: unknown).</summary>
+    public virtual int WakeChange(uint* word, int sleepers) => Wake(word, int.MaxValue);
+
+    /// <summary>
+    /// Ends this process's <see cref="WaitChange"/> calls on <paramref name="word"/> early, for cancellation and disposal
+    /// (others may wake too and go back to sleep).
+    /// </summary>
+    public virtual void InterruptChangeWaits(uint* word) => Wake(word, int.MaxValue);
+
+    /// <summary>
+    /// The segment's header, writable, for a watcher to register in: <see cref="Pointer"/> for a writable view; for a
+    /// read-only view a separate writable mapping of the first page, if the user may write the segment; otherwise null
+    /// (the read-only view then watches by polling).
+    /// </summary>
+    public virtual byte* WritableHeader() => ReadOnly ? null : Pointer;
 
     /// <summary>The kernel-held liveness markers of this view.</summary>
     public abstract ProcessMarkers Markers { get; }

@@ -55,6 +55,18 @@ internal abstract class ProcessMarkers
     /// <summary>Whether another process holds the init marker (is initialising the segment).</summary>
     public abstract bool IsInitHeld(int creatorPid, long creatorStartTime);
 
+    /// <summary>
+    /// Holds the watching marker (shared with every other watcher) while this object is registered as a watcher; false
+    /// where the platform has none (its watchers poll instead of registering).
+    /// </summary>
+    public abstract bool TryHoldWatching();
+
+    /// <summary>Releases the watching marker.</summary>
+    public abstract void ReleaseWatching();
+
+    /// <summary>Whether any other object holds the watching marker; true when it cannot tell.</summary>
+    public abstract bool OthersWatching();
+
     /// <summary>Releases every marker this object holds (also done by the kernel when the process dies).</summary>
     public abstract void ReleaseAll();
 }

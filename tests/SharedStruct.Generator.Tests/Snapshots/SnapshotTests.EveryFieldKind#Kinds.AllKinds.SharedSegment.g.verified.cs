@@ -122,6 +122,51 @@ namespace Kinds
         /// <summary>Unmaps the segment. The segment itself stays until deleted.</summary>
         public void Dispose() => _segment.Dispose();
 
+        /// <summary>Takes the cross-process lock, giving up when <paramref name="cancellationToken"/> is cancelled.</summary>
+        /// <param name="timeout">How long to wait for the lock.</param>
+        /// <param name="cancellationToken">Ends the wait with an <see cref="global::System.OperationCanceledException"/> within a few milliseconds.</param>
+        /// <returns>The guard; its <c>Value</c> is the payload, and <c>WasAbandoned</c> tells whether a holder died.</returns>
+        /// <exception cref="global::System.TimeoutException">Another process held the lock for the whole timeout.</exception>
+        public global::SharedStruct.SegmentGuard<global::Kinds.AllKinds> Lock(global::System.TimeSpan timeout, global::System.Threading.CancellationToken cancellationToken) => _segment.Lock(timeout, cancellationToken);
+
+        /// <summary>Like <see cref="Lock(global::System.TimeSpan, global::System.Threading.CancellationToken)"/>, but returns false instead of throwing on timeout.</summary>
+        /// <param name="timeout">How long to wait for the lock.</param>
+        /// <param name="guard">The guard when the lock was taken; <c>default</c> otherwise.</param>
+        /// <param name="cancellationToken">Ends the wait with an <see cref="global::System.OperationCanceledException"/> within a few milliseconds.</param>
+        /// <returns>True when the lock was taken.</returns>
+        public bool TryLock(global::System.TimeSpan timeout, out global::SharedStruct.SegmentGuard<global::Kinds.AllKinds> guard, global::System.Threading.CancellationToken cancellationToken) => _segment.TryLock(timeout, out guard, cancellationToken);
+
+        /// <summary>A number that changes whenever a guard is released in any process (and, while anyone watches, with every lock-free write).</summary>
+        public ulong Version => _segment.Version;
+
+        /// <summary>Sleeps until <see cref="Version"/> differs from <paramref name="sinceVersion"/> (true) or the timeout passes (false); true at once if it already differs.</summary>
+        /// <param name="sinceVersion">The version last seen.</param>
+        /// <param name="timeout">How long to wait.</param>
+        /// <param name="cancellationToken">Ends the wait with an <see cref="global::System.OperationCanceledException"/>.</param>
+        /// <returns>Whether the version changed.</returns>
+        public bool WaitForChange(ulong sinceVersion, global::System.TimeSpan timeout, global::System.Threading.CancellationToken cancellationToken = default) =>
+            _segment.WaitForChange(sinceVersion, timeout, cancellationToken);
+
+        /// <summary>Like <see cref="WaitForChange"/>, without blocking a thread.</summary>
+        /// <param name="sinceVersion">The version last seen.</param>
+        /// <param name="timeout">How long to wait.</param>
+        /// <param name="cancellationToken">Cancels the wait.</param>
+        /// <returns>Whether the version changed.</returns>
+        public global::System.Threading.Tasks.ValueTask<bool> WaitForChangeAsync(ulong sinceVersion, global::System.TimeSpan timeout, global::System.Threading.CancellationToken cancellationToken = default) =>
+            _segment.WaitForChangeAsync(sinceVersion, timeout, cancellationToken);
+
+        /// <summary>The current value first, then each new value; changes it could not keep up with are coalesced (latest wins).</summary>
+        /// <param name="cancellationToken">Ends the enumeration.</param>
+        /// <returns>The values, as they are released.</returns>
+        public global::System.Collections.Generic.IAsyncEnumerable<global::Kinds.AllKinds> WatchAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
+            _segment.WatchAsync(cancellationToken);
+
+        /// <summary>A consistent copy of the payload and the <see cref="Version"/> it shows.</summary>
+        /// <param name="timeout">How long to wait for a writer to finish.</param>
+        /// <param name="version">The version the copy shows: pass it to <see cref="WaitForChange"/>.</param>
+        /// <returns>The copy.</returns>
+        public global::Kinds.AllKinds ReadSnapshot(global::System.TimeSpan timeout, out ulong version) => _segment.ReadSnapshot(timeout, out version, out _);
+
         /// <summary>
         /// Gets or sets <see cref="global::Kinds.AllKinds.Flag"/> (<c>bool</c> at offset 0) under the segment lock: each get and each set takes the lock once,
         /// with <see cref="DefaultLockTimeout"/>. Use <see cref="Lock()"/> to read or change several fields together.
@@ -255,21 +300,37 @@ namespace Kinds
             }
         }
 
-        /// <summary>Atomically adds <paramref name="value"/> to <c>Int32</c> without taking the lock: the field is naturally aligned (offset 12) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically adds <paramref name="value"/> to <c>Int32</c> without taking the lock: the field is naturally aligned (offset 12) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The amount to add (wraps around on overflow).</param>
         /// <returns>The new value.</returns>
-        public int AddInt32(int value) => global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Int32, value);
+        public int AddInt32(int value)
+        {
+            int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Int32, value);
+            _segment.NoteLockFreeWrite();
+            return result;
+        }
 
-        /// <summary>Atomically sets <c>Int32</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 12) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>Int32</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 12) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <returns>The original value.</returns>
-        public int ExchangeInt32(int value) => global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Int32, value);
+        public int ExchangeInt32(int value)
+        {
+            int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Int32, value);
+            _segment.NoteLockFreeWrite();
+            return original;
+        }
 
-        /// <summary>Atomically sets <c>Int32</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 12) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>Int32</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 12) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <param name="comparand">The value the field must have for the exchange to happen.</param>
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
-        public int CompareExchangeInt32(int value, int comparand) => global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Int32, value, comparand);
+        public int CompareExchangeInt32(int value, int comparand)
+        {
+            int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Int32, value, comparand);
+            if (original == comparand)
+                _segment.NoteLockFreeWrite();
+            return original;
+        }
 
         /// <summary>
         /// Gets or sets <see cref="global::Kinds.AllKinds.UInt32"/> (<c>uint32</c> at offset 16) under the segment lock: each get and each set takes the lock once,
@@ -290,21 +351,37 @@ namespace Kinds
             }
         }
 
-        /// <summary>Atomically adds <paramref name="value"/> to <c>UInt32</c> without taking the lock: the field is naturally aligned (offset 16) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically adds <paramref name="value"/> to <c>UInt32</c> without taking the lock: the field is naturally aligned (offset 16) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The amount to add (wraps around on overflow).</param>
         /// <returns>The new value.</returns>
-        public uint AddUInt32(uint value) => global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().UInt32, value);
+        public uint AddUInt32(uint value)
+        {
+            uint result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().UInt32, value);
+            _segment.NoteLockFreeWrite();
+            return result;
+        }
 
-        /// <summary>Atomically sets <c>UInt32</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 16) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>UInt32</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 16) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <returns>The original value.</returns>
-        public uint ExchangeUInt32(uint value) => global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().UInt32, value);
+        public uint ExchangeUInt32(uint value)
+        {
+            uint original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().UInt32, value);
+            _segment.NoteLockFreeWrite();
+            return original;
+        }
 
-        /// <summary>Atomically sets <c>UInt32</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 16) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>UInt32</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 16) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <param name="comparand">The value the field must have for the exchange to happen.</param>
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
-        public uint CompareExchangeUInt32(uint value, uint comparand) => global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().UInt32, value, comparand);
+        public uint CompareExchangeUInt32(uint value, uint comparand)
+        {
+            uint original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().UInt32, value, comparand);
+            if (original == comparand)
+                _segment.NoteLockFreeWrite();
+            return original;
+        }
 
         /// <summary>
         /// Gets or sets <see cref="global::Kinds.AllKinds.Int64"/> (<c>int64</c> at offset 24) under the segment lock: each get and each set takes the lock once,
@@ -325,21 +402,37 @@ namespace Kinds
             }
         }
 
-        /// <summary>Atomically adds <paramref name="value"/> to <c>Int64</c> without taking the lock: the field is naturally aligned (offset 24) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically adds <paramref name="value"/> to <c>Int64</c> without taking the lock: the field is naturally aligned (offset 24) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The amount to add (wraps around on overflow).</param>
         /// <returns>The new value.</returns>
-        public long AddInt64(long value) => global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Int64, value);
+        public long AddInt64(long value)
+        {
+            long result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Int64, value);
+            _segment.NoteLockFreeWrite();
+            return result;
+        }
 
-        /// <summary>Atomically sets <c>Int64</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 24) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>Int64</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 24) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <returns>The original value.</returns>
-        public long ExchangeInt64(long value) => global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Int64, value);
+        public long ExchangeInt64(long value)
+        {
+            long original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Int64, value);
+            _segment.NoteLockFreeWrite();
+            return original;
+        }
 
-        /// <summary>Atomically sets <c>Int64</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 24) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>Int64</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 24) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <param name="comparand">The value the field must have for the exchange to happen.</param>
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
-        public long CompareExchangeInt64(long value, long comparand) => global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Int64, value, comparand);
+        public long CompareExchangeInt64(long value, long comparand)
+        {
+            long original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Int64, value, comparand);
+            if (original == comparand)
+                _segment.NoteLockFreeWrite();
+            return original;
+        }
 
         /// <summary>
         /// Gets or sets <see cref="global::Kinds.AllKinds.UInt64"/> (<c>uint64</c> at offset 32) under the segment lock: each get and each set takes the lock once,
@@ -360,21 +453,37 @@ namespace Kinds
             }
         }
 
-        /// <summary>Atomically adds <paramref name="value"/> to <c>UInt64</c> without taking the lock: the field is naturally aligned (offset 32) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically adds <paramref name="value"/> to <c>UInt64</c> without taking the lock: the field is naturally aligned (offset 32) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The amount to add (wraps around on overflow).</param>
         /// <returns>The new value.</returns>
-        public ulong AddUInt64(ulong value) => global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().UInt64, value);
+        public ulong AddUInt64(ulong value)
+        {
+            ulong result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().UInt64, value);
+            _segment.NoteLockFreeWrite();
+            return result;
+        }
 
-        /// <summary>Atomically sets <c>UInt64</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 32) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>UInt64</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 32) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <returns>The original value.</returns>
-        public ulong ExchangeUInt64(ulong value) => global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().UInt64, value);
+        public ulong ExchangeUInt64(ulong value)
+        {
+            ulong original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().UInt64, value);
+            _segment.NoteLockFreeWrite();
+            return original;
+        }
 
-        /// <summary>Atomically sets <c>UInt64</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 32) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>UInt64</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 32) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <param name="comparand">The value the field must have for the exchange to happen.</param>
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
-        public ulong CompareExchangeUInt64(ulong value, ulong comparand) => global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().UInt64, value, comparand);
+        public ulong CompareExchangeUInt64(ulong value, ulong comparand)
+        {
+            ulong original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().UInt64, value, comparand);
+            if (original == comparand)
+                _segment.NoteLockFreeWrite();
+            return original;
+        }
 
         /// <summary>
         /// Gets or sets <see cref="global::Kinds.AllKinds.Single"/> (<c>float32</c> at offset 40) under the segment lock: each get and each set takes the lock once,
@@ -596,21 +705,37 @@ namespace Kinds
         }
 
         #pragma warning disable CS0420 // Interlocked gives the access its own full fence
-        /// <summary>Atomically adds <paramref name="value"/> to <c>Generation</c> without taking the lock: the field is naturally aligned (offset 152) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically adds <paramref name="value"/> to <c>Generation</c> without taking the lock: the field is naturally aligned (offset 152) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The amount to add (wraps around on overflow).</param>
         /// <returns>The new value.</returns>
-        public int AddGeneration(int value) => global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Generation, value);
+        public int AddGeneration(int value)
+        {
+            int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Generation, value);
+            _segment.NoteLockFreeWrite();
+            return result;
+        }
 
-        /// <summary>Atomically sets <c>Generation</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 152) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>Generation</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 152) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <returns>The original value.</returns>
-        public int ExchangeGeneration(int value) => global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Generation, value);
+        public int ExchangeGeneration(int value)
+        {
+            int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Generation, value);
+            _segment.NoteLockFreeWrite();
+            return original;
+        }
 
-        /// <summary>Atomically sets <c>Generation</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 152) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>Generation</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 152) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <param name="comparand">The value the field must have for the exchange to happen.</param>
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
-        public int CompareExchangeGeneration(int value, int comparand) => global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Generation, value, comparand);
+        public int CompareExchangeGeneration(int value, int comparand)
+        {
+            int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Generation, value, comparand);
+            if (original == comparand)
+                _segment.NoteLockFreeWrite();
+            return original;
+        }
         #pragma warning restore CS0420
 
         /// <summary>
@@ -632,21 +757,37 @@ namespace Kinds
             }
         }
 
-        /// <summary>Atomically adds <paramref name="value"/> to <c>Legacy</c> without taking the lock: the field is naturally aligned (offset 156) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically adds <paramref name="value"/> to <c>Legacy</c> without taking the lock: the field is naturally aligned (offset 156) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The amount to add (wraps around on overflow).</param>
         /// <returns>The new value.</returns>
-        public int AddLegacy(int value) => global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Legacy, value);
+        public int AddLegacy(int value)
+        {
+            int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Legacy, value);
+            _segment.NoteLockFreeWrite();
+            return result;
+        }
 
-        /// <summary>Atomically sets <c>Legacy</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 156) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>Legacy</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 156) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <returns>The original value.</returns>
-        public int ExchangeLegacy(int value) => global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Legacy, value);
+        public int ExchangeLegacy(int value)
+        {
+            int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Legacy, value);
+            _segment.NoteLockFreeWrite();
+            return original;
+        }
 
-        /// <summary>Atomically sets <c>Legacy</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 156) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>Legacy</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 156) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <param name="comparand">The value the field must have for the exchange to happen.</param>
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
-        public int CompareExchangeLegacy(int value, int comparand) => global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Legacy, value, comparand);
+        public int CompareExchangeLegacy(int value, int comparand)
+        {
+            int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Legacy, value, comparand);
+            if (original == comparand)
+                _segment.NoteLockFreeWrite();
+            return original;
+        }
 
         /// <summary>
         /// Gets or sets <see cref="global::Kinds.AllKinds.InternalCount"/> (<c>int32</c> at offset 160) under the segment lock: each get and each set takes the lock once,
@@ -667,20 +808,36 @@ namespace Kinds
             }
         }
 
-        /// <summary>Atomically adds <paramref name="value"/> to <c>InternalCount</c> without taking the lock: the field is naturally aligned (offset 160) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically adds <paramref name="value"/> to <c>InternalCount</c> without taking the lock: the field is naturally aligned (offset 160) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The amount to add (wraps around on overflow).</param>
         /// <returns>The new value.</returns>
-        public int AddInternalCount(int value) => global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().InternalCount, value);
+        public int AddInternalCount(int value)
+        {
+            int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().InternalCount, value);
+            _segment.NoteLockFreeWrite();
+            return result;
+        }
 
-        /// <summary>Atomically sets <c>InternalCount</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 160) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>InternalCount</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 160) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <returns>The original value.</returns>
-        public int ExchangeInternalCount(int value) => global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().InternalCount, value);
+        public int ExchangeInternalCount(int value)
+        {
+            int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().InternalCount, value);
+            _segment.NoteLockFreeWrite();
+            return original;
+        }
 
-        /// <summary>Atomically sets <c>InternalCount</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 160) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>InternalCount</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 160) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <param name="comparand">The value the field must have for the exchange to happen.</param>
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
-        public int CompareExchangeInternalCount(int value, int comparand) => global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().InternalCount, value, comparand);
+        public int CompareExchangeInternalCount(int value, int comparand)
+        {
+            int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().InternalCount, value, comparand);
+            if (original == comparand)
+                _segment.NoteLockFreeWrite();
+            return original;
+        }
     }
 }

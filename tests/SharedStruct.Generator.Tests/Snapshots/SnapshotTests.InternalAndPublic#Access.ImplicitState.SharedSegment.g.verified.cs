@@ -122,6 +122,51 @@ namespace Access
         /// <summary>Unmaps the segment. The segment itself stays until deleted.</summary>
         public void Dispose() => _segment.Dispose();
 
+        /// <summary>Takes the cross-process lock, giving up when <paramref name="cancellationToken"/> is cancelled.</summary>
+        /// <param name="timeout">How long to wait for the lock.</param>
+        /// <param name="cancellationToken">Ends the wait with an <see cref="global::System.OperationCanceledException"/> within a few milliseconds.</param>
+        /// <returns>The guard; its <c>Value</c> is the payload, and <c>WasAbandoned</c> tells whether a holder died.</returns>
+        /// <exception cref="global::System.TimeoutException">Another process held the lock for the whole timeout.</exception>
+        public global::SharedStruct.SegmentGuard<global::Access.ImplicitState> Lock(global::System.TimeSpan timeout, global::System.Threading.CancellationToken cancellationToken) => _segment.Lock(timeout, cancellationToken);
+
+        /// <summary>Like <see cref="Lock(global::System.TimeSpan, global::System.Threading.CancellationToken)"/>, but returns false instead of throwing on timeout.</summary>
+        /// <param name="timeout">How long to wait for the lock.</param>
+        /// <param name="guard">The guard when the lock was taken; <c>default</c> otherwise.</param>
+        /// <param name="cancellationToken">Ends the wait with an <see cref="global::System.OperationCanceledException"/> within a few milliseconds.</param>
+        /// <returns>True when the lock was taken.</returns>
+        public bool TryLock(global::System.TimeSpan timeout, out global::SharedStruct.SegmentGuard<global::Access.ImplicitState> guard, global::System.Threading.CancellationToken cancellationToken) => _segment.TryLock(timeout, out guard, cancellationToken);
+
+        /// <summary>A number that changes whenever a guard is released in any process (and, while anyone watches, with every lock-free write).</summary>
+        public ulong Version => _segment.Version;
+
+        /// <summary>Sleeps until <see cref="Version"/> differs from <paramref name="sinceVersion"/> (true) or the timeout passes (false); true at once if it already differs.</summary>
+        /// <param name="sinceVersion">The version last seen.</param>
+        /// <param name="timeout">How long to wait.</param>
+        /// <param name="cancellationToken">Ends the wait with an <see cref="global::System.OperationCanceledException"/>.</param>
+        /// <returns>Whether the version changed.</returns>
+        public bool WaitForChange(ulong sinceVersion, global::System.TimeSpan timeout, global::System.Threading.CancellationToken cancellationToken = default) =>
+            _segment.WaitForChange(sinceVersion, timeout, cancellationToken);
+
+        /// <summary>Like <see cref="WaitForChange"/>, without blocking a thread.</summary>
+        /// <param name="sinceVersion">The version last seen.</param>
+        /// <param name="timeout">How long to wait.</param>
+        /// <param name="cancellationToken">Cancels the wait.</param>
+        /// <returns>Whether the version changed.</returns>
+        public global::System.Threading.Tasks.ValueTask<bool> WaitForChangeAsync(ulong sinceVersion, global::System.TimeSpan timeout, global::System.Threading.CancellationToken cancellationToken = default) =>
+            _segment.WaitForChangeAsync(sinceVersion, timeout, cancellationToken);
+
+        /// <summary>The current value first, then each new value; changes it could not keep up with are coalesced (latest wins).</summary>
+        /// <param name="cancellationToken">Ends the enumeration.</param>
+        /// <returns>The values, as they are released.</returns>
+        public global::System.Collections.Generic.IAsyncEnumerable<global::Access.ImplicitState> WatchAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
+            _segment.WatchAsync(cancellationToken);
+
+        /// <summary>A consistent copy of the payload and the <see cref="Version"/> it shows.</summary>
+        /// <param name="timeout">How long to wait for a writer to finish.</param>
+        /// <param name="version">The version the copy shows: pass it to <see cref="WaitForChange"/>.</param>
+        /// <returns>The copy.</returns>
+        public global::Access.ImplicitState ReadSnapshot(global::System.TimeSpan timeout, out ulong version) => _segment.ReadSnapshot(timeout, out version, out _);
+
         /// <summary>
         /// Gets or sets <see cref="global::Access.ImplicitState.Value"/> (<c>int32</c> at offset 0) under the segment lock: each get and each set takes the lock once,
         /// with <see cref="DefaultLockTimeout"/>. Use <see cref="Lock()"/> to read or change several fields together.
@@ -141,20 +186,36 @@ namespace Access
             }
         }
 
-        /// <summary>Atomically adds <paramref name="value"/> to <c>Value</c> without taking the lock: the field is naturally aligned (offset 0) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically adds <paramref name="value"/> to <c>Value</c> without taking the lock: the field is naturally aligned (offset 0) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The amount to add (wraps around on overflow).</param>
         /// <returns>The new value.</returns>
-        public int AddValue(int value) => global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Value, value);
+        public int AddValue(int value)
+        {
+            int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Value, value);
+            _segment.NoteLockFreeWrite();
+            return result;
+        }
 
-        /// <summary>Atomically sets <c>Value</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 0) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>Value</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 0) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <returns>The original value.</returns>
-        public int ExchangeValue(int value) => global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Value, value);
+        public int ExchangeValue(int value)
+        {
+            int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Value, value);
+            _segment.NoteLockFreeWrite();
+            return original;
+        }
 
-        /// <summary>Atomically sets <c>Value</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 0) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>Value</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 0) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <param name="comparand">The value the field must have for the exchange to happen.</param>
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
-        public int CompareExchangeValue(int value, int comparand) => global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Value, value, comparand);
+        public int CompareExchangeValue(int value, int comparand)
+        {
+            int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Value, value, comparand);
+            if (original == comparand)
+                _segment.NoteLockFreeWrite();
+            return original;
+        }
     }
 }

@@ -117,6 +117,51 @@ namespace Collide
         /// <summary>Unmaps the segment. The segment itself stays until deleted.</summary>
         public void Dispose() => _segment.Dispose();
 
+        /// <summary>Takes the cross-process lock, giving up when <paramref name="cancellationToken"/> is cancelled.</summary>
+        /// <param name="timeout">How long to wait for the lock.</param>
+        /// <param name="cancellationToken">Ends the wait with an <see cref="global::System.OperationCanceledException"/> within a few milliseconds.</param>
+        /// <returns>The guard; its <c>Value</c> is the payload, and <c>WasAbandoned</c> tells whether a holder died.</returns>
+        /// <exception cref="global::System.TimeoutException">Another process held the lock for the whole timeout.</exception>
+        public global::SharedStruct.SegmentGuard<global::Collide.Clash> Lock(global::System.TimeSpan timeout, global::System.Threading.CancellationToken cancellationToken) => _segment.Lock(timeout, cancellationToken);
+
+        /// <summary>Like <see cref="Lock(global::System.TimeSpan, global::System.Threading.CancellationToken)"/>, but returns false instead of throwing on timeout.</summary>
+        /// <param name="timeout">How long to wait for the lock.</param>
+        /// <param name="guard">The guard when the lock was taken; <c>default</c> otherwise.</param>
+        /// <param name="cancellationToken">Ends the wait with an <see cref="global::System.OperationCanceledException"/> within a few milliseconds.</param>
+        /// <returns>True when the lock was taken.</returns>
+        public bool TryLock(global::System.TimeSpan timeout, out global::SharedStruct.SegmentGuard<global::Collide.Clash> guard, global::System.Threading.CancellationToken cancellationToken) => _segment.TryLock(timeout, out guard, cancellationToken);
+
+        /// <summary>A number that changes whenever a guard is released in any process (and, while anyone watches, with every lock-free write).</summary>
+        public ulong Version => _segment.Version;
+
+        /// <summary>Sleeps until <see cref="Version"/> differs from <paramref name="sinceVersion"/> (true) or the timeout passes (false); true at once if it already differs.</summary>
+        /// <param name="sinceVersion">The version last seen.</param>
+        /// <param name="timeout">How long to wait.</param>
+        /// <param name="cancellationToken">Ends the wait with an <see cref="global::System.OperationCanceledException"/>.</param>
+        /// <returns>Whether the version changed.</returns>
+        public bool WaitForChange(ulong sinceVersion, global::System.TimeSpan timeout, global::System.Threading.CancellationToken cancellationToken = default) =>
+            _segment.WaitForChange(sinceVersion, timeout, cancellationToken);
+
+        /// <summary>Like <see cref="WaitForChange"/>, without blocking a thread.</summary>
+        /// <param name="sinceVersion">The version last seen.</param>
+        /// <param name="timeout">How long to wait.</param>
+        /// <param name="cancellationToken">Cancels the wait.</param>
+        /// <returns>Whether the version changed.</returns>
+        public global::System.Threading.Tasks.ValueTask<bool> WaitForChangeAsync(ulong sinceVersion, global::System.TimeSpan timeout, global::System.Threading.CancellationToken cancellationToken = default) =>
+            _segment.WaitForChangeAsync(sinceVersion, timeout, cancellationToken);
+
+        /// <summary>The current value first, then each new value; changes it could not keep up with are coalesced (latest wins).</summary>
+        /// <param name="cancellationToken">Ends the enumeration.</param>
+        /// <returns>The values, as they are released.</returns>
+        public global::System.Collections.Generic.IAsyncEnumerable<global::Collide.Clash> WatchAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
+            _segment.WatchAsync(cancellationToken);
+
+        /// <summary>A consistent copy of the payload and the <see cref="Version"/> it shows.</summary>
+        /// <param name="timeout">How long to wait for a writer to finish.</param>
+        /// <param name="version">The version the copy shows: pass it to <see cref="WaitForChange"/>.</param>
+        /// <returns>The copy.</returns>
+        public global::Collide.Clash ReadSnapshot(global::System.TimeSpan timeout, out ulong version) => _segment.ReadSnapshot(timeout, out version, out _);
+
         /// <summary>
         /// Gets or sets <see cref="global::Collide.Clash.Lock"/> (<c>int32</c> at offset 0) under the segment lock: each get and each set takes the lock once,
         /// with <see cref="DefaultLockTimeout"/>. Use <see cref="Lock()"/> to read or change several fields together.
@@ -136,21 +181,37 @@ namespace Collide
             }
         }
 
-        /// <summary>Atomically adds <paramref name="value"/> to <c>Lock</c> without taking the lock: the field is naturally aligned (offset 0) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically adds <paramref name="value"/> to <c>Lock</c> without taking the lock: the field is naturally aligned (offset 0) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The amount to add (wraps around on overflow).</param>
         /// <returns>The new value.</returns>
-        public int AddLockField(int value) => global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Lock, value);
+        public int AddLockField(int value)
+        {
+            int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Lock, value);
+            _segment.NoteLockFreeWrite();
+            return result;
+        }
 
-        /// <summary>Atomically sets <c>Lock</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 0) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>Lock</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 0) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <returns>The original value.</returns>
-        public int ExchangeLockField(int value) => global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Lock, value);
+        public int ExchangeLockField(int value)
+        {
+            int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Lock, value);
+            _segment.NoteLockFreeWrite();
+            return original;
+        }
 
-        /// <summary>Atomically sets <c>Lock</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 0) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>Lock</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 0) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <param name="comparand">The value the field must have for the exchange to happen.</param>
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
-        public int CompareExchangeLockField(int value, int comparand) => global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Lock, value, comparand);
+        public int CompareExchangeLockField(int value, int comparand)
+        {
+            int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Lock, value, comparand);
+            if (original == comparand)
+                _segment.NoteLockFreeWrite();
+            return original;
+        }
 
         /// <summary>
         /// Gets or sets <see cref="global::Collide.Clash.Value"/> (<c>int32</c> at offset 4) under the segment lock: each get and each set takes the lock once,
@@ -171,21 +232,37 @@ namespace Collide
             }
         }
 
-        /// <summary>Atomically adds <paramref name="value"/> to <c>Value</c> without taking the lock: the field is naturally aligned (offset 4) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically adds <paramref name="value"/> to <c>Value</c> without taking the lock: the field is naturally aligned (offset 4) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The amount to add (wraps around on overflow).</param>
         /// <returns>The new value.</returns>
-        public int AddValue(int value) => global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Value, value);
+        public int AddValue(int value)
+        {
+            int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Value, value);
+            _segment.NoteLockFreeWrite();
+            return result;
+        }
 
-        /// <summary>Atomically sets <c>Value</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 4) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>Value</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 4) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <returns>The original value.</returns>
-        public int ExchangeValue(int value) => global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Value, value);
+        public int ExchangeValue(int value)
+        {
+            int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Value, value);
+            _segment.NoteLockFreeWrite();
+            return original;
+        }
 
-        /// <summary>Atomically sets <c>Value</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 4) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>Value</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 4) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <param name="comparand">The value the field must have for the exchange to happen.</param>
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
-        public int CompareExchangeValue(int value, int comparand) => global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Value, value, comparand);
+        public int CompareExchangeValue(int value, int comparand)
+        {
+            int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Value, value, comparand);
+            if (original == comparand)
+                _segment.NoteLockFreeWrite();
+            return original;
+        }
 
         /// <summary>
         /// Gets or sets <see cref="global::Collide.Clash.Open"/> (<c>int32</c> at offset 8) under the segment lock: each get and each set takes the lock once,
@@ -206,21 +283,37 @@ namespace Collide
             }
         }
 
-        /// <summary>Atomically adds <paramref name="value"/> to <c>Open</c> without taking the lock: the field is naturally aligned (offset 8) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically adds <paramref name="value"/> to <c>Open</c> without taking the lock: the field is naturally aligned (offset 8) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The amount to add (wraps around on overflow).</param>
         /// <returns>The new value.</returns>
-        public int AddOpenField(int value) => global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Open, value);
+        public int AddOpenField(int value)
+        {
+            int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Open, value);
+            _segment.NoteLockFreeWrite();
+            return result;
+        }
 
-        /// <summary>Atomically sets <c>Open</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 8) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>Open</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 8) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <returns>The original value.</returns>
-        public int ExchangeOpenField(int value) => global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Open, value);
+        public int ExchangeOpenField(int value)
+        {
+            int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Open, value);
+            _segment.NoteLockFreeWrite();
+            return original;
+        }
 
-        /// <summary>Atomically sets <c>Open</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 8) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>Open</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 8) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <param name="comparand">The value the field must have for the exchange to happen.</param>
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
-        public int CompareExchangeOpenField(int value, int comparand) => global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Open, value, comparand);
+        public int CompareExchangeOpenField(int value, int comparand)
+        {
+            int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Open, value, comparand);
+            if (original == comparand)
+                _segment.NoteLockFreeWrite();
+            return original;
+        }
 
         /// <summary>
         /// Gets or sets <see cref="global::Collide.Clash.Name"/> (<c>int32</c> at offset 12) under the segment lock: each get and each set takes the lock once,
@@ -241,21 +334,37 @@ namespace Collide
             }
         }
 
-        /// <summary>Atomically adds <paramref name="value"/> to <c>Name</c> without taking the lock: the field is naturally aligned (offset 12) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically adds <paramref name="value"/> to <c>Name</c> without taking the lock: the field is naturally aligned (offset 12) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The amount to add (wraps around on overflow).</param>
         /// <returns>The new value.</returns>
-        public int AddNameField(int value) => global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Name, value);
+        public int AddNameField(int value)
+        {
+            int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Name, value);
+            _segment.NoteLockFreeWrite();
+            return result;
+        }
 
-        /// <summary>Atomically sets <c>Name</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 12) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>Name</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 12) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <returns>The original value.</returns>
-        public int ExchangeNameField(int value) => global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Name, value);
+        public int ExchangeNameField(int value)
+        {
+            int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Name, value);
+            _segment.NoteLockFreeWrite();
+            return original;
+        }
 
-        /// <summary>Atomically sets <c>Name</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 12) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>Name</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 12) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <param name="comparand">The value the field must have for the exchange to happen.</param>
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
-        public int CompareExchangeNameField(int value, int comparand) => global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Name, value, comparand);
+        public int CompareExchangeNameField(int value, int comparand)
+        {
+            int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Name, value, comparand);
+            if (original == comparand)
+                _segment.NoteLockFreeWrite();
+            return original;
+        }
 
         /// <summary>
         /// Gets or sets <see cref="global::Collide.Clash.Segment"/> (<c>int32</c> at offset 16) under the segment lock: each get and each set takes the lock once,
@@ -276,21 +385,37 @@ namespace Collide
             }
         }
 
-        /// <summary>Atomically adds <paramref name="value"/> to <c>Segment</c> without taking the lock: the field is naturally aligned (offset 16) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically adds <paramref name="value"/> to <c>Segment</c> without taking the lock: the field is naturally aligned (offset 16) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The amount to add (wraps around on overflow).</param>
         /// <returns>The new value.</returns>
-        public int AddSegmentField(int value) => global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Segment, value);
+        public int AddSegmentField(int value)
+        {
+            int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Segment, value);
+            _segment.NoteLockFreeWrite();
+            return result;
+        }
 
-        /// <summary>Atomically sets <c>Segment</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 16) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>Segment</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 16) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <returns>The original value.</returns>
-        public int ExchangeSegmentField(int value) => global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Segment, value);
+        public int ExchangeSegmentField(int value)
+        {
+            int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Segment, value);
+            _segment.NoteLockFreeWrite();
+            return original;
+        }
 
-        /// <summary>Atomically sets <c>Segment</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 16) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>Segment</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 16) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <param name="comparand">The value the field must have for the exchange to happen.</param>
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
-        public int CompareExchangeSegmentField(int value, int comparand) => global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Segment, value, comparand);
+        public int CompareExchangeSegmentField(int value, int comparand)
+        {
+            int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Segment, value, comparand);
+            if (original == comparand)
+                _segment.NoteLockFreeWrite();
+            return original;
+        }
 
         /// <summary>
         /// Gets or sets <see cref="global::Collide.Clash.Dispose"/> (<c>int32</c> at offset 20) under the segment lock: each get and each set takes the lock once,
@@ -311,21 +436,37 @@ namespace Collide
             }
         }
 
-        /// <summary>Atomically adds <paramref name="value"/> to <c>Dispose</c> without taking the lock: the field is naturally aligned (offset 20) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically adds <paramref name="value"/> to <c>Dispose</c> without taking the lock: the field is naturally aligned (offset 20) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The amount to add (wraps around on overflow).</param>
         /// <returns>The new value.</returns>
-        public int AddDisposeField(int value) => global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Dispose, value);
+        public int AddDisposeField(int value)
+        {
+            int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Dispose, value);
+            _segment.NoteLockFreeWrite();
+            return result;
+        }
 
-        /// <summary>Atomically sets <c>Dispose</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 20) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>Dispose</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 20) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <returns>The original value.</returns>
-        public int ExchangeDisposeField(int value) => global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Dispose, value);
+        public int ExchangeDisposeField(int value)
+        {
+            int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Dispose, value);
+            _segment.NoteLockFreeWrite();
+            return original;
+        }
 
-        /// <summary>Atomically sets <c>Dispose</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 20) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>Dispose</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 20) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <param name="comparand">The value the field must have for the exchange to happen.</param>
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
-        public int CompareExchangeDisposeField(int value, int comparand) => global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Dispose, value, comparand);
+        public int CompareExchangeDisposeField(int value, int comparand)
+        {
+            int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Dispose, value, comparand);
+            if (original == comparand)
+                _segment.NoteLockFreeWrite();
+            return original;
+        }
 
         /// <summary>
         /// Gets or sets <see cref="global::Collide.Clash.ClashSegment"/> (<c>int32</c> at offset 24) under the segment lock: each get and each set takes the lock once,
@@ -346,21 +487,37 @@ namespace Collide
             }
         }
 
-        /// <summary>Atomically adds <paramref name="value"/> to <c>ClashSegment</c> without taking the lock: the field is naturally aligned (offset 24) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically adds <paramref name="value"/> to <c>ClashSegment</c> without taking the lock: the field is naturally aligned (offset 24) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The amount to add (wraps around on overflow).</param>
         /// <returns>The new value.</returns>
-        public int AddClashSegmentField(int value) => global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().ClashSegment, value);
+        public int AddClashSegmentField(int value)
+        {
+            int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().ClashSegment, value);
+            _segment.NoteLockFreeWrite();
+            return result;
+        }
 
-        /// <summary>Atomically sets <c>ClashSegment</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 24) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>ClashSegment</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 24) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <returns>The original value.</returns>
-        public int ExchangeClashSegmentField(int value) => global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().ClashSegment, value);
+        public int ExchangeClashSegmentField(int value)
+        {
+            int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().ClashSegment, value);
+            _segment.NoteLockFreeWrite();
+            return original;
+        }
 
-        /// <summary>Atomically sets <c>ClashSegment</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 24) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>ClashSegment</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 24) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <param name="comparand">The value the field must have for the exchange to happen.</param>
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
-        public int CompareExchangeClashSegmentField(int value, int comparand) => global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().ClashSegment, value, comparand);
+        public int CompareExchangeClashSegmentField(int value, int comparand)
+        {
+            int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().ClashSegment, value, comparand);
+            if (original == comparand)
+                _segment.NoteLockFreeWrite();
+            return original;
+        }
 
         /// <summary>
         /// Gets or sets <see cref="global::Collide.Clash.AddHits"/> (<c>int32</c> at offset 28) under the segment lock: each get and each set takes the lock once,
@@ -381,21 +538,37 @@ namespace Collide
             }
         }
 
-        /// <summary>Atomically adds <paramref name="value"/> to <c>AddHits</c> without taking the lock: the field is naturally aligned (offset 28) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically adds <paramref name="value"/> to <c>AddHits</c> without taking the lock: the field is naturally aligned (offset 28) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The amount to add (wraps around on overflow).</param>
         /// <returns>The new value.</returns>
-        public int AddAddHits(int value) => global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().AddHits, value);
+        public int AddAddHits(int value)
+        {
+            int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().AddHits, value);
+            _segment.NoteLockFreeWrite();
+            return result;
+        }
 
-        /// <summary>Atomically sets <c>AddHits</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 28) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>AddHits</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 28) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <returns>The original value.</returns>
-        public int ExchangeAddHits(int value) => global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().AddHits, value);
+        public int ExchangeAddHits(int value)
+        {
+            int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().AddHits, value);
+            _segment.NoteLockFreeWrite();
+            return original;
+        }
 
-        /// <summary>Atomically sets <c>AddHits</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 28) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>AddHits</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 28) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <param name="comparand">The value the field must have for the exchange to happen.</param>
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
-        public int CompareExchangeAddHits(int value, int comparand) => global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().AddHits, value, comparand);
+        public int CompareExchangeAddHits(int value, int comparand)
+        {
+            int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().AddHits, value, comparand);
+            if (original == comparand)
+                _segment.NoteLockFreeWrite();
+            return original;
+        }
 
         /// <summary>
         /// Gets or sets <see cref="global::Collide.Clash.Hits"/> (<c>int64</c> at offset 32) under the segment lock: each get and each set takes the lock once,
@@ -416,21 +589,37 @@ namespace Collide
             }
         }
 
-        /// <summary>Atomically adds <paramref name="value"/> to <c>Hits</c> without taking the lock: the field is naturally aligned (offset 32) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically adds <paramref name="value"/> to <c>Hits</c> without taking the lock: the field is naturally aligned (offset 32) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The amount to add (wraps around on overflow).</param>
         /// <returns>The new value.</returns>
-        public long AddHitsField(long value) => global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Hits, value);
+        public long AddHitsField(long value)
+        {
+            long result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Hits, value);
+            _segment.NoteLockFreeWrite();
+            return result;
+        }
 
-        /// <summary>Atomically sets <c>Hits</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 32) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>Hits</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 32) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <returns>The original value.</returns>
-        public long ExchangeHitsField(long value) => global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Hits, value);
+        public long ExchangeHitsField(long value)
+        {
+            long original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Hits, value);
+            _segment.NoteLockFreeWrite();
+            return original;
+        }
 
-        /// <summary>Atomically sets <c>Hits</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 32) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>Hits</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 32) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <param name="comparand">The value the field must have for the exchange to happen.</param>
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
-        public long CompareExchangeHitsField(long value, long comparand) => global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Hits, value, comparand);
+        public long CompareExchangeHitsField(long value, long comparand)
+        {
+            long original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Hits, value, comparand);
+            if (original == comparand)
+                _segment.NoteLockFreeWrite();
+            return original;
+        }
 
         /// <summary>Copies the 4 elements of <see cref="global::Collide.Clash.Buffer"/> (<c>uint8[4]</c> at offset 40) into <paramref name="destination"/> under the segment lock.</summary>
         /// <param name="destination">Receives the elements; must hold at least 4.</param>
@@ -480,21 +669,37 @@ namespace Collide
             }
         }
 
-        /// <summary>Atomically adds <paramref name="value"/> to <c>ReadBuffer</c> without taking the lock: the field is naturally aligned (offset 44) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically adds <paramref name="value"/> to <c>ReadBuffer</c> without taking the lock: the field is naturally aligned (offset 44) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The amount to add (wraps around on overflow).</param>
         /// <returns>The new value.</returns>
-        public int AddReadBufferField(int value) => global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().ReadBuffer, value);
+        public int AddReadBufferField(int value)
+        {
+            int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().ReadBuffer, value);
+            _segment.NoteLockFreeWrite();
+            return result;
+        }
 
-        /// <summary>Atomically sets <c>ReadBuffer</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 44) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>ReadBuffer</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 44) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <returns>The original value.</returns>
-        public int ExchangeReadBufferField(int value) => global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().ReadBuffer, value);
+        public int ExchangeReadBufferField(int value)
+        {
+            int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().ReadBuffer, value);
+            _segment.NoteLockFreeWrite();
+            return original;
+        }
 
-        /// <summary>Atomically sets <c>ReadBuffer</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 44) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>ReadBuffer</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 44) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <param name="comparand">The value the field must have for the exchange to happen.</param>
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
-        public int CompareExchangeReadBufferField(int value, int comparand) => global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().ReadBuffer, value, comparand);
+        public int CompareExchangeReadBufferField(int value, int comparand)
+        {
+            int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().ReadBuffer, value, comparand);
+            if (original == comparand)
+                _segment.NoteLockFreeWrite();
+            return original;
+        }
 
         /// <summary>
         /// Gets or sets <see cref="global::Collide.Clash.@class"/> (<c>int32</c> at offset 48) under the segment lock: each get and each set takes the lock once,
@@ -515,21 +720,37 @@ namespace Collide
             }
         }
 
-        /// <summary>Atomically adds <paramref name="value"/> to <c>class</c> without taking the lock: the field is naturally aligned (offset 48) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically adds <paramref name="value"/> to <c>class</c> without taking the lock: the field is naturally aligned (offset 48) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The amount to add (wraps around on overflow).</param>
         /// <returns>The new value.</returns>
-        public int Addclass(int value) => global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().@class, value);
+        public int Addclass(int value)
+        {
+            int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().@class, value);
+            _segment.NoteLockFreeWrite();
+            return result;
+        }
 
-        /// <summary>Atomically sets <c>class</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 48) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>class</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 48) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <returns>The original value.</returns>
-        public int Exchangeclass(int value) => global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().@class, value);
+        public int Exchangeclass(int value)
+        {
+            int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().@class, value);
+            _segment.NoteLockFreeWrite();
+            return original;
+        }
 
-        /// <summary>Atomically sets <c>class</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 48) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>class</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 48) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <param name="comparand">The value the field must have for the exchange to happen.</param>
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
-        public int CompareExchangeclass(int value, int comparand) => global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().@class, value, comparand);
+        public int CompareExchangeclass(int value, int comparand)
+        {
+            int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().@class, value, comparand);
+            if (original == comparand)
+                _segment.NoteLockFreeWrite();
+            return original;
+        }
 
         /// <summary>
         /// Gets or sets <see cref="global::Collide.Clash.OpenField"/> (<c>int32</c> at offset 52) under the segment lock: each get and each set takes the lock once,
@@ -550,21 +771,37 @@ namespace Collide
             }
         }
 
-        /// <summary>Atomically adds <paramref name="value"/> to <c>OpenField</c> without taking the lock: the field is naturally aligned (offset 52) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically adds <paramref name="value"/> to <c>OpenField</c> without taking the lock: the field is naturally aligned (offset 52) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The amount to add (wraps around on overflow).</param>
         /// <returns>The new value.</returns>
-        public int AddOpenFieldField(int value) => global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().OpenField, value);
+        public int AddOpenFieldField(int value)
+        {
+            int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().OpenField, value);
+            _segment.NoteLockFreeWrite();
+            return result;
+        }
 
-        /// <summary>Atomically sets <c>OpenField</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 52) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>OpenField</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 52) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <returns>The original value.</returns>
-        public int ExchangeOpenFieldField(int value) => global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().OpenField, value);
+        public int ExchangeOpenFieldField(int value)
+        {
+            int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().OpenField, value);
+            _segment.NoteLockFreeWrite();
+            return original;
+        }
 
-        /// <summary>Atomically sets <c>OpenField</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 52) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>OpenField</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 52) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <param name="comparand">The value the field must have for the exchange to happen.</param>
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
-        public int CompareExchangeOpenFieldField(int value, int comparand) => global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().OpenField, value, comparand);
+        public int CompareExchangeOpenFieldField(int value, int comparand)
+        {
+            int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().OpenField, value, comparand);
+            if (original == comparand)
+                _segment.NoteLockFreeWrite();
+            return original;
+        }
 
         /// <summary>
         /// Gets or sets <see cref="global::Collide.Clash._segment"/> (<c>int32</c> at offset 56) under the segment lock: each get and each set takes the lock once,
@@ -585,20 +822,36 @@ namespace Collide
             }
         }
 
-        /// <summary>Atomically adds <paramref name="value"/> to <c>_segment</c> without taking the lock: the field is naturally aligned (offset 56) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically adds <paramref name="value"/> to <c>_segment</c> without taking the lock: the field is naturally aligned (offset 56) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The amount to add (wraps around on overflow).</param>
         /// <returns>The new value.</returns>
-        public int Add_segmentField(int value) => global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference()._segment, value);
+        public int Add_segmentField(int value)
+        {
+            int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference()._segment, value);
+            _segment.NoteLockFreeWrite();
+            return result;
+        }
 
-        /// <summary>Atomically sets <c>_segment</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 56) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>_segment</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 56) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <returns>The original value.</returns>
-        public int Exchange_segmentField(int value) => global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference()._segment, value);
+        public int Exchange_segmentField(int value)
+        {
+            int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference()._segment, value);
+            _segment.NoteLockFreeWrite();
+            return original;
+        }
 
-        /// <summary>Atomically sets <c>_segment</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 56) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder.</summary>
+        /// <summary>Atomically sets <c>_segment</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 56) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
         /// <param name="value">The new value.</param>
         /// <param name="comparand">The value the field must have for the exchange to happen.</param>
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
-        public int CompareExchange_segmentField(int value, int comparand) => global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference()._segment, value, comparand);
+        public int CompareExchange_segmentField(int value, int comparand)
+        {
+            int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference()._segment, value, comparand);
+            if (original == comparand)
+                _segment.NoteLockFreeWrite();
+            return original;
+        }
     }
 }

@@ -80,6 +80,10 @@ internal sealed unsafe partial class LinuxPlatform : UnixPlatform
         return Marshal.GetLastPInvokeError();
     }
 
+    public override int ReopenReadWrite(int fd) =>
+        // Opening the /proc/self/fd link reopens the very file (checked against its permissions), never a namesake.
+        Libc.Open("/proc/self/fd/" + fd.ToString(CultureInfo.InvariantCulture), O_RDWR | O_CLOEXEC);
+
     public override void Wait(uint* word, uint expected, int timeoutMs)
     {
         if (timeoutMs <= 0)

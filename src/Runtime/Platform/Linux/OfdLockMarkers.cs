@@ -17,6 +17,7 @@ internal sealed unsafe partial class OfdLockMarkers : ProcessMarkers
     private const long Gate = Base;
     private const long Readers = Base + 1;
     private const long Init = Base + 2;
+    private const long Watching = Base + 3;
     private const long FirstSlot = Base + 1024;
 
     private const int F_OFD_GETLK = 36;
@@ -67,6 +68,13 @@ internal sealed unsafe partial class OfdLockMarkers : ProcessMarkers
     public override void ReleaseInit() => Set(Init, F_UNLCK);
 
     public override bool IsInitHeld(int creatorPid, long creatorStartTime) => IsLocked(Init);
+
+    // A read lock: every watcher holds it at once, and it needs only read access (read-only views watch too).
+    public override bool TryHoldWatching() => Set(Watching, F_RDLCK);
+
+    public override void ReleaseWatching() => Set(Watching, F_UNLCK);
+
+    public override bool OthersWatching() => IsLocked(Watching);
 
     public override void ReleaseAll()
     {

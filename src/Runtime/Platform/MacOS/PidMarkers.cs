@@ -46,6 +46,15 @@ internal sealed class PidMarkers : ProcessMarkers
 
     public override bool IsInitHeld(int creatorPid, long creatorStartTime) => _platform.IsAlive(creatorPid, creatorStartTime);
 
+    // macOS watchers poll (there is no cross-process futex to wake them), so they never register.
+    public override bool TryHoldWatching() => false;
+
+    public override void ReleaseWatching()
+    {
+    }
+
+    public override bool OthersWatching() => true;
+
     public override void ReleaseAll()
     {
     }

@@ -62,6 +62,31 @@ internal sealed unsafe class UnixFileMapping : PlatformMapping
 
     public override int Wake(uint* word, int count) => _platform.Wake(word, count);
 
+    private byte* _writableHeader;
+
+    public override byte* WritableHeader()
+    {
+        if (!ReadOnly)
+            return Pointer;
+        if (_writableHeader != null)
+            return _writableHeader;
+        int fd = _platform.ReopenReadWrite(_fd);
+        if (fd < 0)
+            return null; // this user may only read the segment: its watchers poll
+        try
+        {
+            void* p = Libc.Mmap(null, (nuint)SharedStruct.Format.SegmentHeader.Size, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, fd, 0);
+            if (p == Libc.MapFailed)
+                return null;
+            _writableHeader = (byte*)p;
+            return _writableHeader;
+        }
+        finally
+        {
+            Libc.Close(fd); // the mapping keeps the file; the watching marker is on the view's own descriptor
+        }
+    }
+
     public override void RemoveBacking()
     {
         // An unnamed file has no name to remove: it goes with its last descriptor.
@@ -76,6 +101,12 @@ internal sealed unsafe class UnixFileMapping : PlatformMapping
         {
             Pointer = null;
             Libc.Munmap(p, (nuint)Length);
+        }
+        byte* header = _writableHeader;
+        if (header != null)
+        {
+            _writableHeader = null;
+            Libc.Munmap(header, (nuint)SharedStruct.Format.SegmentHeader.Size);
         }
         // Closing the descriptor drops every marker (lock) held through it.
         int fd = _fd;

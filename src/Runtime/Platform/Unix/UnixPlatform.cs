@@ -57,6 +57,12 @@ internal abstract unsafe class UnixPlatform : IPlatform
     /// <summary>Gives the unnamed file <paramref name="fd"/> the name <paramref name="path"/>; errno on failure (EEXIST: taken).</summary>
     public virtual int LinkUnnamed(int fd, string path) => Libc.ENOENT;
 
+    /// <summary>
+    /// A new read-write descriptor of the file <paramref name="fd"/> has open (the same file, whatever its name is now),
+    /// if this user may write it; -1 otherwise or where the platform cannot reopen a descriptor.
+    /// </summary>
+    public virtual int ReopenReadWrite(int fd) => -1;
+
     /// <summary>Whether <paramref name="path"/> still names the file open as <paramref name="fd"/> (it was not deleted or replaced).</summary>
     public bool StillNamed(int fd, string path) =>
         TryGetStatus(fd, out UnixFileStatus open) && TryGetPathStatus(path, out UnixFileStatus named) && open.Inode == named.Inode;

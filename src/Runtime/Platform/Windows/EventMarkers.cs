@@ -47,6 +47,30 @@ internal sealed class EventMarkers : ProcessMarkers
 
     public override bool IsInitHeld(int creatorPid, long creatorStartTime) => Exists(_baseName + ".init");
 
+    public override bool TryHoldWatching()
+    {
+        // One event shared by every watcher: it exists while any of them keeps its handle.
+        string name = _baseName + ".watching";
+        lock (_held)
+        {
+            if (_held.ContainsKey(name))
+                return true;
+        }
+        unsafe
+        {
+            nint handle = Win32.CreateEventW(null, manualReset: 1, initialState: 0, name);
+            if (handle == 0)
+                return false;
+            lock (_held)
+                _held[name] = handle;
+        }
+        return true;
+    }
+
+    public override void ReleaseWatching() => Close(_baseName + ".watching");
+
+    public override bool OthersWatching() => Exists(_baseName + ".watching");
+
     public override void ReleaseAll()
     {
         lock (_held)
