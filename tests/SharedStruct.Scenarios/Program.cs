@@ -18,6 +18,9 @@ if (dirIndex >= 0)
 long Arg(int i) => long.Parse(args[i], CultureInfo.InvariantCulture);
 TimeSpan lockTimeout = TimeSpan.FromSeconds(30);
 
+if (WatchVerbs.Handles(verb))
+    return WatchVerbs.Run(args, options);
+
 switch (verb)
 {
     case "write":

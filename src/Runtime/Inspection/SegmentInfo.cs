@@ -80,6 +80,15 @@ public sealed class SegmentInfo
     /// <summary>How many times a dead holder's lock was taken over.</summary>
     public uint AbandonCount { get; internal set; }
 
+    /// <summary>The segment's change version (see <see cref="SharedSegment{T}.Version"/>).</summary>
+    public ulong Version { get; internal set; }
+
+    /// <summary>
+    /// Segment objects registered as watchers, in all processes. A watcher that died may still be counted until a
+    /// writer notices nobody holds the watching marker any more.
+    /// </summary>
+    public int Watchers { get; internal set; }
+
     /// <summary>The processes attached now (open handles), alive or dead.</summary>
     public IReadOnlyList<AttachedProcess> Processes { get; internal set; } = Array.Empty<AttachedProcess>();
 

@@ -139,6 +139,8 @@ public static unsafe class SegmentInspector
 
         ulong word = Volatile.Read(ref h->LockWord);
         info.LockGeneration = (uint)(word >> 32);
+        info.Version = Locking.SegmentCore.ComposeVersion(word, Volatile.Read(ref h->LockFreeChanges));
+        info.Watchers = Volatile.Read(ref h->Watchers);
         if (!LockWord.IsFree(word))
         {
             (int pid, bool alive) = SegmentCore.HolderOf(p, LockWord.Token(word), markers);

@@ -21,8 +21,11 @@ namespace SharedStruct.Locking;
 /// </remarks>
 internal sealed unsafe partial class SegmentCore
 {
-    /// <summary>The longest a registered watcher sleeps before looking again: a safety net, not the mechanism (4 wake-ups a second when idle).</summary>
-    private const int ChangePollMs = 250;
+    /// <summary>
+    /// The longest a registered watcher sleeps before looking again: a safety net, not the mechanism (4 wake-ups a
+    /// second when idle). Tests switch it off (<see cref="Timeout.Infinite"/>) to prove that no wake-up is lost.
+    /// </summary>
+    internal static int SafetyPollMs = 250;
     /// <summary>How often a watcher that cannot register (no write access to the segment, or macOS) looks at the version.</summary>
     internal const int PassivePollMs = 10;
     /// <summary>Futile change wakes (nobody asleep) after which a writer asks whether any watcher still lives.</summary>
@@ -169,7 +172,7 @@ internal sealed unsafe partial class SegmentCore
         ulong word = Volatile.Read(ref *_releaseWord);
         if (!LockWord.IsFree(word) && (word & ~(ulong)LockWord.Waiters) == _registeredAtWord)
             return 1;
-        return ChangePollMs;
+        return SafetyPollMs == Timeout.Infinite ? int.MaxValue : SafetyPollMs;
     }
 
     private void SleepOnChange(uint change, int timeoutMs, CancellationToken stop)
