@@ -52,12 +52,13 @@ switch (words[0])
         break;
     case "watch":
     {
-        Note last = note.ReadSnapshot();
+        Note last = note.ReadSnapshot(TimeSpan.FromSeconds(1), out ulong version);
         Print(last);
         for (int changes = 0; changes < count;)
         {
-            Thread.Sleep(50);
-            Note now = note.ReadSnapshot();
+            // Sleeps in the kernel until some process releases a change: no polling, no missed change.
+            note.WaitForChange(version, Timeout.InfiniteTimeSpan);
+            Note now = note.ReadSnapshot(TimeSpan.FromSeconds(1), out version);
             if (now.Version != last.Version)
             {
                 Print(now);

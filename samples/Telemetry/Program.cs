@@ -56,7 +56,7 @@ switch (command)
         long last = -1;
         for (long shown = 0; shown < count;)
         {
-            Readings r = segment.Read();
+            Readings r = segment.Read(TimeSpan.FromSeconds(1), out ulong seen, out _);
             if (r.Sequence != last)
             {
                 long age = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - r.PublishedUnixMs;
@@ -65,7 +65,8 @@ switch (command)
                 last = r.Sequence;
                 shown++;
             }
-            Thread.Sleep(10);
+            // Asleep until the publisher's next release (the read-only view registers through the header page).
+            segment.WaitForChange(seen, Timeout.InfiniteTimeSpan);
         }
         break;
     }

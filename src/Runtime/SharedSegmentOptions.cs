@@ -41,6 +41,12 @@ public sealed class SharedSegmentOptions
     public bool ReadOnly { get; set; }
 
     /// <summary>
+    /// An observer (<see cref="SegmentWatcher"/>) maps the segment read-only without attaching: it does not keep the
+    /// segment from being deleted, as a tool watching it should not.
+    /// </summary>
+    internal bool Observer { get; set; }
+
+    /// <summary>
     /// Unix only: the directory holding named segments. Defaults to <c>/dev/shm</c> on Linux and a per-user
     /// private directory under the temporary folder on macOS. Ignored for file-backed segments.
     /// </summary>

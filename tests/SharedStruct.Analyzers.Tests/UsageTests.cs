@@ -228,8 +228,10 @@ public class UsageTests
         Verify("""
             public static class Use
             {
-                public static void Run(CounterSegment seg, SharedSegment<Counter> raw, TimeSpan configured)
+                public static void Run(CounterSegment seg, SharedSegment<Counter> raw, ReadOnlySharedSegment<Counter> ro, TimeSpan configured)
                 {
+                    bool changed = raw.WaitForChange(raw.Version, Timeout.InfiniteTimeSpan);
+                    var pending = ro.WaitForChangeAsync(ro.Version, Timeout.InfiniteTimeSpan, default);
                     using (seg.Lock(TimeSpan.FromSeconds(1))) { }
                     using (raw.Lock(TimeSpan.FromMilliseconds(-1 + 2))) { }
                     using (raw.Lock(configured)) { }

@@ -281,6 +281,9 @@ public sealed class SegmentUsageAnalyzer : DiagnosticAnalyzer
                 return;
             if (!_scopes.IsLockable(method.ContainingType) && !_known.IsReadOnlySharedSegmentOfT(method.ContainingType))
                 return;
+            // Waiting forever for the next change holds no lock and blocks nobody else: a watcher may wait as long as it likes.
+            if (method.Name is "WaitForChange" or "WaitForChangeAsync")
+                return;
             ReportIfInfinite(context, argument.Value, method.Name);
         }
 

@@ -122,7 +122,7 @@ internal sealed unsafe partial class SegmentCore
 
         // A deleter holds the gate exclusively while it removes the name; an opener that got here first must not
         // attach to a file that is going away, and one that attached must still find its file under the name.
-        if (!markers.TryAttach(mapping.ReadOnly) || !mapping.StillNamed())
+        if ((!options.Observer && !markers.TryAttach(mapping.ReadOnly)) || !mapping.StillNamed())
             return Attempt.Retry;
         string? start = HeaderValidation.StartProblem(mapping.Pointer, mapping.Length);
         if (start is not null)

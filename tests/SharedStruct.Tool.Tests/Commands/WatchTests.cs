@@ -46,6 +46,36 @@ public class WatchTests
     }
 
     [Fact]
+    public async Task Watch_sleeps_until_a_change_instead_of_polling_and_does_not_keep_the_segment_from_deletion()
+    {
+        using var t = new TestSegment();
+        using SharedSegment<Probe> seg = Probe.Open(t.Name);
+        var output = new LockedWriter();
+        // An interval far beyond the test's patience: only a wake-up on the change can show it in time.
+        Task<ToolResult> watch = ToolRun.RunAsync(["watch", t.Name, "--interval", "600000", "--count", "2"], TestContext.Current.CancellationToken, output);
+        output.WaitFor(s => s.Contains("Hits=0", StringComparison.Ordinal), "the initial state");
+        for (long hits = 1; hits <= 2; hits++)
+        {
+            using (var g = seg.Lock(TimeSpan.FromSeconds(5)))
+                g.Value.Hits = hits;
+            output.WaitFor(s => s.Contains($"Hits: {hits - 1} -> {hits}", StringComparison.Ordinal), $"change {hits}");
+        }
+        ToolResult r = await watch.WaitAsync(Generous, TestContext.Current.CancellationToken);
+        Assert.True(r.ExitCode == ExitCodes.Ok, r.ToString());
+
+        // While a watch runs, the segment's owner can still delete it (a watcher is an observer, not a user).
+        output = new LockedWriter();
+        using var cancel = new CancellationTokenSource();
+        watch = ToolRun.RunAsync(["watch", t.Name, "--interval", "600000"], cancel.Token, output);
+        output.WaitFor(s => s.Contains("Hits=2", StringComparison.Ordinal), "the state");
+        seg.Dispose();
+        Assert.True(SharedSegment.Delete(t.Name));
+        cancel.Cancel();
+        r = await watch.WaitAsync(Generous, TestContext.Current.CancellationToken);
+        Assert.True(r.ExitCode == ExitCodes.Ok, r.ToString());
+    }
+
+    [Fact]
     public async Task Watch_ends_with_not_found_when_the_segment_is_deleted_and_with_success_when_cancelled()
     {
         using var t = new TestSegment();

@@ -12,9 +12,10 @@ using Spectre.Console.Rendering;
 namespace SharedStruct.Tool.Commands;
 
 /// <summary>
-/// <c>sharedstruct watch</c>: polls the segment through read-only mappings and shows the fields as they change. In a
-/// terminal it redraws a table in place; with <c>--count</c>, or when the output is a file or pipe, it prints the
-/// state once and then one line per change, and stops after <c>--count</c> changes.
+/// <c>sharedstruct watch</c>: sleeps until the segment changes (a <see cref="SegmentWatcher"/>), reads it through
+/// read-only mappings and shows the fields that changed. In a terminal it redraws a table in place; with <c>--count</c>,
+/// or when the output is a file or pipe, it prints the state once and then one line per change, and stops after
+/// <c>--count</c> changes. <c>--interval</c> bounds the sleep, so a recreated segment or a new lock holder still shows.
 /// </summary>
 internal static class WatchCommand
 {
@@ -27,7 +28,7 @@ internal static class WatchCommand
         Option<string?> file = CommonOptions.File();
         var interval = new Option<int>("--interval")
         {
-            Description = "How often to read the segment, in milliseconds.",
+            Description = "The longest to wait between reads, in milliseconds (a change is shown at once).",
             DefaultValueFactory = _ => DefaultIntervalMs,
             HelpName = "MS",
         };
@@ -89,8 +90,10 @@ internal static class WatchCommand
     {
         Reading? previous = null;
         int changes = 0;
+        using var waiter = new ChangeWaiter(target);
         while (true)
         {
+            waiter.BeforeRead();
             int code = Read(console, target, out Reading? current);
             if (code != ExitCodes.Ok)
                 return code;
@@ -121,10 +124,12 @@ internal static class WatchCommand
             }
             if (count is int n && changes >= n)
                 return ExitCodes.Ok;
+            if (previous is not null && !current!.SameSegmentAs(previous))
+                waiter.Reopen();
             previous = current;
             try
             {
-                await Task.Delay(interval, cancellation).ConfigureAwait(false);
+                await waiter.WaitAsync(interval, cancellation).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -145,21 +150,25 @@ internal static class WatchCommand
         if (code != ExitCodes.Ok)
             return code;
         Reading previous = first!;
+        using var waiter = new ChangeWaiter(target);
         await console.Out.Live(Render(target, previous, changed: new HashSet<string>())).AutoClear(false).StartAsync(async context =>
         {
             while (!cancellation.IsCancellationRequested)
             {
                 try
                 {
-                    await Task.Delay(interval, cancellation).ConfigureAwait(false);
+                    await waiter.WaitAsync(interval, cancellation).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
                     return;
                 }
+                waiter.BeforeRead();
                 code = Read(console, target, out Reading? current);
                 if (code != ExitCodes.Ok)
                     return;
+                if (!current!.SameSegmentAs(previous))
+                    waiter.Reopen();
                 Dictionary<string, string> before = previous.Values();
                 var changed = new HashSet<string>(current!.View.Rows
                     .Where(r => !current.SameSegmentAs(previous) || !before.TryGetValue(r.Name, out string? old) || old != r.Value)
