@@ -46,6 +46,7 @@ internal static class Interactive
                 "hello" => Hello(),
                 "names" => Names(args[1..]),
                 "repl" when args.Length >= 2 => Repl(args[1], args[2..]),
+                "peek" when args.Length >= 4 && args[2] == "--wait-change" => PeekAndWait(args[1], int.Parse(args[3], CultureInfo.InvariantCulture)),
                 "peek" when args.Length >= 2 => Peek(args[1], args.Length > 2 && args[2] == "--try-write"),
                 "squat" when args.Length >= 2 => Squat(args[1]),
                 _ => Usage(),
@@ -83,6 +84,24 @@ internal static class Interactive
                 p->Value = -1;
             Say("wrote");
         }
+        return 0;
+    }
+
+    /// <summary>A read-only watcher: prints the value and the version, sleeps until the next change, prints the new value.</summary>
+    private static int PeekAndWait(string name, int waitMs)
+    {
+        string description = "windows-child Counter seed=1";
+        var layout = new SegmentLayout(SegmentLayout.ComputeFingerprint(description), description);
+        using var segment = SharedSegment<Counter>.OpenReadOnly(name, layout: layout);
+        Counter value = segment.Read(TimeSpan.FromSeconds(10), out ulong version, out _);
+        Say("value " + value.Value.ToString(CultureInfo.InvariantCulture));
+        Say("version " + version.ToString(CultureInfo.InvariantCulture));
+        if (!segment.WaitForChange(version, TimeSpan.FromMilliseconds(waitMs)))
+        {
+            Say("timeout");
+            return 1;
+        }
+        Say("changed value=" + segment.Read(TimeSpan.FromSeconds(10)).Value.ToString(CultureInfo.InvariantCulture));
         return 0;
     }
 
@@ -233,6 +252,50 @@ internal static class Interactive
                             guard.Value.Value = v + 1;
                         }
                         Say("incremented " + n.ToString(CultureInfo.InvariantCulture));
+                        break;
+                    }
+                    case "version":
+                        Say("version " + segment.Version.ToString(CultureInfo.InvariantCulture));
+                        break;
+                    case "wait":
+                    case "waitasync":
+                    {
+                        // wait SINCE MS: sleeps until the version differs from SINCE, or MS pass.
+                        ulong since = ulong.Parse(words[1], CultureInfo.InvariantCulture);
+                        var timeout = TimeSpan.FromMilliseconds(int.Parse(words[2], CultureInfo.InvariantCulture));
+                        bool changed = words[0] == "wait"
+                            ? segment.WaitForChange(since, timeout)
+                            : segment.WaitForChangeAsync(since, timeout, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+                        Say(changed ? "changed version=" + segment.Version.ToString(CultureInfo.InvariantCulture) : "timeout");
+                        break;
+                    }
+                    case "waitcancel":
+                    case "waitasynccancel":
+                    case "lockcancel":
+                    {
+                        // X MS CANCELMS: waits up to MS (for a change, or for the lock) and is cancelled after CANCELMS.
+                        var timeout = TimeSpan.FromMilliseconds(int.Parse(words[1], CultureInfo.InvariantCulture));
+                        using var cancel = new CancellationTokenSource(int.Parse(words[2], CultureInfo.InvariantCulture));
+                        long start = Stopwatch.GetTimestamp();
+                        try
+                        {
+                            if (words[0] == "lockcancel")
+                            {
+                                using SegmentGuard<Counter> guard = segment.Lock(timeout, cancel.Token);
+                                Say("locked");
+                            }
+                            else
+                            {
+                                bool changed = words[0] == "waitcancel"
+                                    ? segment.WaitForChange(segment.Version, timeout, cancel.Token)
+                                    : segment.WaitForChangeAsync(segment.Version, timeout, cancel.Token).AsTask().GetAwaiter().GetResult();
+                                Say(changed ? "changed" : "timeout");
+                            }
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            Say($"cancelled waitedMs={(long)Stopwatch.GetElapsedTime(start).TotalMilliseconds}");
+                        }
                         break;
                     }
                     case "flush":

@@ -309,6 +309,76 @@ public sealed class WineScenarioTests(WineFixture wine)
         squatter.WaitForExit(TimeSpan.FromSeconds(30));
     }
 
+    [Fact]
+    public void Watchers_sleep_until_another_process_writes_and_time_out_without_a_write()
+    {
+        wine.Require();
+        string name = NewName();
+        using WineChild owner = wine.Start("repl", name);
+        owner.ExpectReady();
+        using WineChild watcher = wine.Start("repl", name);
+        watcher.ExpectReady();
+
+        foreach (string verb in new[] { "wait", "waitasync" })
+        {
+            string version = After("version ", watcher.Ask("version"));
+            watcher.Send($"{verb} {version} 30000");
+            Assert.False(watcher.TryReadLine(TimeSpan.FromMilliseconds(800), out string? early), $"{verb}: the watcher woke with no change: {early}");
+            Assert.Equal("set", owner.Ask("set 5"));
+            string woke = watcher.ReadLine(TimeSpan.FromSeconds(20));
+            Assert.True(woke.StartsWith("changed version=", StringComparison.Ordinal), $"{verb}: expected a wake, got: {woke}");
+            Assert.NotEqual(version, After("changed version=", woke));
+
+            // With no write, the same wait ends at its timeout.
+            Assert.Equal("timeout", watcher.Ask($"{verb} {After("changed version=", woke)} 300", TimeSpan.FromSeconds(20)));
+        }
+
+        // A read-only view watches too, and sees the value the change made.
+        Assert.Equal("set", owner.Ask("set 6"));
+        using (WineChild reader = wine.Start("peek", name, "--wait-change", "30000"))
+        {
+            Assert.Equal("value 6", reader.ReadLine());
+            Assert.StartsWith("version ", reader.ReadLine());
+            Assert.False(reader.TryReadLine(TimeSpan.FromMilliseconds(800), out string? early), $"The read-only watcher woke with no change: {early}");
+            Assert.Equal("set", owner.Ask("set 7"));
+            Assert.Equal("changed value=7", reader.ReadLine(TimeSpan.FromSeconds(20)));
+            reader.WaitForExit(TimeSpan.FromSeconds(30));
+            Assert.Equal(0, reader.ExitCode);
+        }
+        watcher.Exit();
+        owner.Exit();
+    }
+
+    [Fact]
+    public void Change_waits_and_lock_waits_end_soon_after_cancellation()
+    {
+        wine.Require();
+        string name = NewName();
+        using WineChild holder = wine.Start("repl", name);
+        holder.ExpectReady();
+        using WineChild waiter = wine.Start("repl", name);
+        waiter.ExpectReady();
+        Assert.Equal("locked abandoned=False", Prefix(holder.Ask("lock 1000")));
+
+        foreach (string verb in new[] { "waitcancel", "waitasynccancel", "lockcancel" })
+        {
+            string answer = waiter.Ask($"{verb} 30000 300", TimeSpan.FromSeconds(20));
+            Assert.True(answer.StartsWith("cancelled waitedMs=", StringComparison.Ordinal), $"{verb}: expected cancellation, got: {answer}");
+            long waited = long.Parse(After("cancelled waitedMs=", answer), CultureInfo.InvariantCulture);
+            // Not before the token fired, and far sooner than the 30 s timeout (the bound leaves room for a loaded machine).
+            Assert.InRange(waited, 250, 5000);
+        }
+        Assert.Equal("unlocked", holder.Ask("unlock"));
+        waiter.Exit();
+        holder.Exit();
+    }
+
+    private static string After(string prefix, string line)
+    {
+        Assert.True(line.StartsWith(prefix, StringComparison.Ordinal), $"Expected '{prefix}…', got: {line}");
+        return line.Substring(prefix.Length);
+    }
+
     private static string Prefix(string line)
     {
         int i = line.IndexOf(" waitedMs=", StringComparison.Ordinal);
