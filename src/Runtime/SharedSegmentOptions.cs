@@ -78,6 +78,12 @@ public sealed class SharedSegmentOptions
     /// <summary>The timeout of <c>Lock()</c> without an argument. When null, the attribute's (or 1000 ms).</summary>
     public TimeSpan? LockTimeout { get; set; }
 
+    /// <summary>
+    /// Where the segment's metrics go: the <c>SharedStruct</c> meter this factory creates (a DI container's, so they are
+    /// disposed with it). When null, the process-wide <c>SharedStruct</c> meter. See <see cref="Diagnostics.SharedStructMetrics"/>.
+    /// </summary>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; set; }
+
     /// <summary>A copy of these options with <see cref="Mode"/> set to <paramref name="mode"/>; these are not changed.</summary>
     public SharedSegmentOptions WithMode(SegmentOpenMode mode)
     {

@@ -66,7 +66,12 @@ internal struct SegmentHeader
     /// <summary>Waiters asleep in the kernel on the lock word (or about to be): a release wakes only when this is non-zero.</summary>
     [FieldOffset(164)] public int Sleepers;
 
-    // 168..175 belong to the lock statistics.
+    /// <summary>
+    /// Lock statistics, counted across every process and kept with the segment. <see cref="Acquisitions"/> is bumped by
+    /// each new holder with a plain store (it holds the lock, and this line is the lock word's, which it already owns);
+    /// the others, from offset 192, are written on the slow path only.
+    /// </summary>
+    [FieldOffset(AcquisitionsOffset)] public ulong Acquisitions;
 
     /// <summary>
     /// Bumped (atomically) for every change while anyone watches; watchers sleep on it (a futex on Linux). Writers touch
@@ -84,7 +89,21 @@ internal struct SegmentHeader
     /// <summary>Watchers asleep in the kernel right now (where a wake needs a count: the Windows semaphore).</summary>
     [FieldOffset(188)] public int ChangeSleepers;
 
+    // ---- cache line 3: slow-path statistics ----
+    /// <summary>Acquisitions that had to wait (spin or sleep): written by the new holder, under the lock.</summary>
+    [FieldOffset(192)] public ulong ContendedAcquisitions;
+    /// <summary>Total and longest wait of the contended acquisitions, in nanoseconds: written by the new holder, under the lock.</summary>
+    [FieldOffset(200)] public ulong WaitNanosecondsTotal;
+    [FieldOffset(208)] public ulong WaitNanosecondsMax;
+    /// <summary>Lock waits that ended in a timeout (atomic: the waiter does not hold the lock).</summary>
+    [FieldOffset(216)] public ulong Timeouts;
+    /// <summary>When a dead holder's lock was last taken over (Unix ms); the pid is <see cref="LastAbandonedPid"/>, the count <see cref="AbandonCount"/>.</summary>
+    [FieldOffset(224)] public long LastRecoveryUnixMs;
+    /// <summary>Lock-free snapshot reads that had to try again because a writer held or took the lock (atomic; writable views only).</summary>
+    [FieldOffset(232)] public ulong SnapshotRetries;
+
     public const int LockWordOffset = 128;
+    public const int AcquisitionsOffset = 168;
     public const int ChangeWordOffset = 176;
     public const int WatchersOffset = 180;
 }

@@ -80,6 +80,9 @@ public sealed class SegmentInfo
     /// <summary>How many times a dead holder's lock was taken over.</summary>
     public uint AbandonCount { get; internal set; }
 
+    /// <summary>Lock statistics counted by every process that used the segment, kept in its header.</summary>
+    public SegmentStatistics Statistics { get; internal set; } = new();
+
     /// <summary>The segment's change version (see <see cref="SharedSegment{T}.Version"/>).</summary>
     public ulong Version { get; internal set; }
 
@@ -114,4 +117,38 @@ public sealed class SegmentInfo
                 return true;
         return false;
     }
+}
+
+/// <summary>
+/// Lock statistics of a segment, counted across every process that used it and kept in its header (they outlive the
+/// processes). Counters only grow; a process of an older SharedStruct version does not count.
+/// </summary>
+public sealed class SegmentStatistics
+{
+    /// <summary>Lock acquisitions, contended or not.</summary>
+    public ulong Acquisitions { get; internal set; }
+
+    /// <summary>Acquisitions that had to wait (spin or sleep) because another holder had the lock.</summary>
+    public ulong ContendedAcquisitions { get; internal set; }
+
+    /// <summary>Total time the contended acquisitions waited.</summary>
+    public TimeSpan TotalWait { get; internal set; }
+
+    /// <summary>The longest wait of a contended acquisition.</summary>
+    public TimeSpan MaxWait { get; internal set; }
+
+    /// <summary>Lock waits that ended in a timeout.</summary>
+    public ulong Timeouts { get; internal set; }
+
+    /// <summary>Locks taken over from a holder that died.</summary>
+    public ulong Recoveries { get; internal set; }
+
+    /// <summary>When the last recovery happened, or null if none did.</summary>
+    public DateTimeOffset? LastRecoveryAt { get; internal set; }
+
+    /// <summary>The process id of the last dead holder recovered from (in its own PID namespace), or null.</summary>
+    public int? LastRecoveredPid { get; internal set; }
+
+    /// <summary>Lock-free snapshot reads by writable views that had to try again because a writer held or took the lock.</summary>
+    public ulong SnapshotRetries { get; internal set; }
 }

@@ -136,6 +136,19 @@ public static unsafe class SegmentInspector
         info.Attached = markers.OthersAttached(out bool readers);
         info.ReadersAttached = readers;
         info.AbandonCount = h->AbandonCount;
+        long lastRecovery = Volatile.Read(ref h->LastRecoveryUnixMs);
+        info.Statistics = new SegmentStatistics
+        {
+            Acquisitions = Volatile.Read(ref h->Acquisitions),
+            ContendedAcquisitions = Volatile.Read(ref h->ContendedAcquisitions),
+            TotalWait = FromNanoseconds(Volatile.Read(ref h->WaitNanosecondsTotal)),
+            MaxWait = FromNanoseconds(Volatile.Read(ref h->WaitNanosecondsMax)),
+            Timeouts = Volatile.Read(ref h->Timeouts),
+            Recoveries = h->AbandonCount,
+            LastRecoveryAt = lastRecovery > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(lastRecovery) : null,
+            LastRecoveredPid = h->AbandonCount > 0 && h->LastAbandonedPid > 0 ? h->LastAbandonedPid : null,
+            SnapshotRetries = Volatile.Read(ref h->SnapshotRetries),
+        };
 
         ulong word = Volatile.Read(ref h->LockWord);
         info.LockGeneration = (uint)(word >> 32);
@@ -189,4 +202,6 @@ public static unsafe class SegmentInspector
         torn = true;
         return bytes;
     }
+
+    private static TimeSpan FromNanoseconds(ulong nanoseconds) => TimeSpan.FromTicks((long)Math.Min(nanoseconds / 100, (ulong)long.MaxValue));
 }

@@ -25,14 +25,14 @@ internal sealed unsafe partial class SegmentCore
         acquired = LockWord.Acquired(current, _token, 0);
         if (LockWord.IsFree(current) && Interlocked.CompareExchange(ref *lockWord, acquired, current) == current)
         {
-            AfterAcquire();
+            AfterAcquire(lockWord);
             return true;
         }
         return false;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void AfterAcquire()
+    private void AfterAcquire(ulong* lockWord)
     {
         // On arm64 the acquire CAS (casal) lets later payload stores become visible before the new lock word, and a
         // lock-free snapshot reader could then accept a torn copy; a full barrier orders them. x64's CAS is one already,
@@ -42,6 +42,8 @@ internal sealed unsafe partial class SegmentCore
         // Process-local: the shared header says nothing about threads, whose ids repeat across processes (every
         // container's main thread is 1 in a PID-1 process).
         _ownerThread = Environment.CurrentManagedThreadId;
+        // A plain increment: only the holder writes it, and the line is the lock word's, which this thread just took.
+        AcquisitionsOf(lockWord)++;
     }
 
     /// <summary>Spins briefly, then sleeps in the kernel; recovers the lock from a dead holder.</summary>
@@ -66,6 +68,7 @@ internal sealed unsafe partial class SegmentCore
         ulong* lockWord = _lockWord;
         if (lockWord == null)
             ThrowDisposed();
+        long begin = Stopwatch.GetTimestamp();
         ulong current = Volatile.Read(ref *lockWord);
         if (!LockWord.IsFree(current) &&
             ((LockWord.Token(current) == _token && _ownerThread == Environment.CurrentManagedThreadId) || HeldByThisThreadElsewhere(current)))
@@ -80,7 +83,7 @@ internal sealed unsafe partial class SegmentCore
             {
                 acquired = LockWord.Acquired(current, _token, 0);
                 if (Interlocked.CompareExchange(ref *lockWord, acquired, current) == current)
-                    return Entered();
+                    return Entered(lockWord, begin);
             }
             if (spinner.NextSpinWillYield)
                 break;
@@ -103,7 +106,7 @@ internal sealed unsafe partial class SegmentCore
                 uint waiters = Volatile.Read(ref header->Sleepers) > 0 ? LockWord.Waiters : 0;
                 acquired = LockWord.Acquired(current, _token, waiters);
                 if (Interlocked.CompareExchange(ref *lockWord, acquired, current) == current)
-                    return Entered();
+                    return Entered(lockWord, begin);
                 continue;
             }
 
@@ -130,7 +133,9 @@ internal sealed unsafe partial class SegmentCore
                         abandoned = true;
                         Interlocked.Increment(ref header->AbandonCount);
                         header->LastAbandonedPid = pid;
-                        return Entered();
+                        header->LastRecoveryUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                        Metrics?.Recovered(this);
+                        return Entered(lockWord, begin);
                     }
                     continue;
                 }
@@ -140,6 +145,8 @@ internal sealed unsafe partial class SegmentCore
             if (remaining <= 0)
             {
                 acquired = 0;
+                Interlocked.Increment(ref header->Timeouts);
+                Metrics?.TimedOut(this);
                 return false;
             }
             // The sleep below lasts at most LivenessIntervalMs, so a cancellation is seen within that.
@@ -164,9 +171,18 @@ internal sealed unsafe partial class SegmentCore
         }
     }
 
-    private bool Entered()
+    /// <summary>A contended acquisition: the statistics of waiting, written under the lock just taken.</summary>
+    private bool Entered(ulong* lockWord, long begin)
     {
-        AfterAcquire();
+        AfterAcquire(lockWord);
+        var header = (SegmentHeader*)((byte*)lockWord - SegmentHeader.LockWordOffset);
+        long ticks = Stopwatch.GetTimestamp() - begin;
+        ulong nanoseconds = (ulong)Math.Max(0, (long)(ticks * (1_000_000_000.0 / Stopwatch.Frequency)));
+        header->ContendedAcquisitions++;
+        header->WaitNanosecondsTotal += nanoseconds;
+        if (nanoseconds > header->WaitNanosecondsMax)
+            header->WaitNanosecondsMax = nanoseconds;
+        Metrics?.Waited(this, nanoseconds / 1e9);
         return true;
     }
 
@@ -226,6 +242,11 @@ internal sealed unsafe partial class SegmentCore
             }
         }
     }
+
+    /// <summary>The header's acquisition count, found from the lock word's address like <see cref="WatchersOf"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref ulong AcquisitionsOf(ulong* lockWord) =>
+        ref *(ulong*)((byte*)lockWord + (SegmentHeader.AcquisitionsOffset - SegmentHeader.LockWordOffset));
 
     /// <summary>The header's watcher count, found from the lock word's address (valid as long as the lock word is).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -19,8 +19,15 @@ internal sealed unsafe partial class SegmentCore
     private (int Index, uint Token, ulong Owner) ClaimSlot()
     {
         ProcessIdentity me = _platform.CurrentProcess;
-        for (int i = 0; i < SegmentHeader.SlotCount; i++)
+        // The row the lock word names is kept while another is free: if its owner died holding the lock, the row still
+        // says which process that was when the lock is recovered (and tools show it until then).
+        ulong word = Volatile.Read(ref _header->LockWord);
+        int keep = LockWord.IsFree(word) ? -1 : LockWord.SlotIndex(LockWord.Token(word));
+        for (int n = 0; n < SegmentHeader.SlotCount + 1; n++)
         {
+            int i = n < SegmentHeader.SlotCount ? n : keep; // the kept row only as the last resort
+            if (i < 0 || (i == keep && n < SegmentHeader.SlotCount))
+                continue;
             ProcessSlot* slot = Slot(i);
             ulong owner = Volatile.Read(ref slot->Owner);
             int pid = (int)owner;

@@ -48,8 +48,10 @@ internal sealed unsafe partial class SegmentCore
         long lastChange = start;
         long nextLivenessCheck = 0;
         var spinner = new SpinWait();
-        while (true)
+        for (int attempt = 0; ; attempt++)
         {
+            if (attempt == 1)
+                NoteSnapshotRetry();
             // Read before the copy: a lock-free write during it then shows as a change still to come, never as one missed.
             uint lockFree = Volatile.Read(ref _header->LockFreeChanges);
             if (TryCopyOnce(_payload, destination, PayloadSize, lockWord, out ulong before))
@@ -81,6 +83,17 @@ internal sealed unsafe partial class SegmentCore
                 ThrowDisposed();
             spinner.SpinOnce();
         }
+    }
+
+    /// <summary>
+    /// Counts a snapshot read that had to try again, once per read (a writable view can write the header; a read-only
+    /// one cannot, so its retries show in this process's metrics only).
+    /// </summary>
+    private void NoteSnapshotRetry()
+    {
+        if (!IsReadOnly && _header != null)
+            Interlocked.Increment(ref _header->SnapshotRetries);
+        Metrics?.SnapshotRetried(this);
     }
 
     /// <summary>Copies the payload while the lock word stays <paramref name="held"/> (a dead holder's): a whole copy of what it left.</summary>

@@ -84,6 +84,11 @@ internal sealed unsafe partial class SegmentCore : IDisposable
             lock (s_open)
                 s_open.Add(this);
         }
+        if (!options.Observer)
+        {
+            Metrics = Diagnostics.SharedStructMetrics.For(options.MeterFactory);
+            Metrics.Add(this);
+        }
     }
 
     /// <summary>This process's writable views, for the recursion check across two views of one segment (slow path only).</summary>
@@ -103,6 +108,29 @@ internal sealed unsafe partial class SegmentCore : IDisposable
             }
         }
         return false;
+    }
+
+    /// <summary>The instruments this segment reports on; null for an observer (a watcher that does not attach).</summary>
+    internal Diagnostics.SegmentMeters? Metrics { get; }
+
+    /// <summary>Reads a header statistic unless disposal began (safe against a concurrent Dispose, like a slow path).</summary>
+    internal bool TryReadStatistic(Diagnostics.HeaderStatistic read, out long value)
+    {
+        value = 0;
+        Interlocked.Increment(ref _slowUsers);
+        try
+        {
+            // Dispose clears the lock word before it waits for slow users: seeing it set means the header stays mapped.
+            SegmentHeader* header = _header;
+            if (_lockWord == null || header == null)
+                return false;
+            value = read(header);
+            return true;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _slowUsers);
+        }
     }
 
     public void Flush()
@@ -193,6 +221,7 @@ internal sealed unsafe partial class SegmentCore : IDisposable
             return;
         lock (s_open)
             s_open.Remove(this);
+        Metrics?.Remove(this);
         // Unpublish the row before the kernel drops its marker, so no one ever sees a live owner's marker gone.
         if (_slotIndex >= 0)
             Interlocked.CompareExchange(ref Slot(_slotIndex)->Owner, _slotOwner & 0xFFFF_FFFF_0000_0000UL, _slotOwner);

@@ -15,6 +15,7 @@ internal static class ToolCli
         {
             ListCommand.Create(console),
             InspectCommand.Create(console),
+            StatsCommand.Create(console),
             WatchCommand.Create(console),
             DeleteCommand.Create(console),
             StaleCommand.Create(console),
