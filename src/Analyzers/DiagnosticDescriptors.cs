@@ -143,7 +143,7 @@ internal static class DiagnosticDescriptors
         category: Reliability,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "A holder that dies is detected and its lock taken over, but a holder that is alive and stuck (a hung or stopped process) is not. With an infinite wait every other process hangs with it; a finite timeout turns that into a TimeoutException that names the holder.",
+        description: "A holder that dies is detected and its lock taken over, but a holder that is alive and stuck (a hung or stopped process) is not. With an infinite wait every other process hangs with it; a finite timeout turns that into a TimeoutException that names the holder. A timeout the runtime rejects (TimeSpan.MaxValue or anything beyond int.MaxValue milliseconds, a negative one other than exactly -1 ms) throws ArgumentOutOfRangeException on every call, contended or not.",
         helpLinkUri: Help(DiagnosticIds.NoLockTimeout));
 
     /// <summary>SST0013. Args: the call or property access, the segment expression.</summary>

@@ -12,7 +12,8 @@ using SharedStruct.Analyzers;
 namespace SharedStruct.CodeFixes;
 
 /// <summary>
-/// SST0012: an infinite timeout argument becomes <c>TimeSpan.FromSeconds(1)</c>; a non-positive
+/// SST0012: an infinite timeout argument, or one the runtime rejects (<c>TimeSpan.MaxValue</c>, a negative other than
+/// -1 ms), becomes <c>TimeSpan.FromSeconds(1)</c>; a non-positive
 /// <c>LockTimeoutMilliseconds</c> becomes 1000, the runtime's default.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(FiniteTimeoutCodeFix)), Shared]

@@ -310,6 +310,30 @@ public class CodeFixTests
             """, GeneratedShape.Files);
 
     [Fact]
+    public Task FiniteTimeout_ReplacesTimeoutsTheRuntimeRejects() =>
+        CodeFixVerifier.VerifyFixAllAsync<FiniteTimeoutCodeFix>(Usings + """
+            public static class Use
+            {
+                public static void Run(SharedSegment<Counter> raw)
+                {
+                    using (raw.Lock({|SST0012:TimeSpan.MaxValue|})) { }
+                    if (raw.TryLock({|SST0012:TimeSpan.FromMilliseconds(-5)|}, out var g)) { using (g) { } }
+                    var options = new SharedSegmentOptions { LockTimeout = {|SST0012:TimeSpan.MinValue|} };
+                }
+            }
+            """, Usings + """
+            public static class Use
+            {
+                public static void Run(SharedSegment<Counter> raw)
+                {
+                    using (raw.Lock(TimeSpan.FromSeconds(1))) { }
+                    if (raw.TryLock(TimeSpan.FromSeconds(1), out var g)) { using (g) { } }
+                    var options = new SharedSegmentOptions { LockTimeout = TimeSpan.FromSeconds(1) };
+                }
+            }
+            """, GeneratedShape.Files);
+
+    [Fact]
     public Task FiniteTimeout_FixAll() =>
         CodeFixVerifier.VerifyFixAllAsync<FiniteTimeoutCodeFix>(Usings + """
             public static class Use

@@ -223,6 +223,63 @@ public class UsageTests
     }
 
     [Fact]
+    public void SST0012_NoLockTimeout_FiresForTimeoutsTheRuntimeRejects()
+    {
+        const string Beyond = "beyond the runtime's limit of int.MaxValue milliseconds (about 24.8 days), so the call throws ArgumentOutOfRangeException";
+        const string Negative = "is negative and not Timeout.InfiniteTimeSpan (exactly -1 ms), so the call throws ArgumentOutOfRangeException";
+        Verify("""
+            public static class Use
+            {
+                public static void Run(CounterSegment seg, SharedSegment<Counter> raw, ReadOnlySharedSegment<Counter> ro)
+                {
+                    using (seg.Lock({|SST0012:TimeSpan.MaxValue|})) { }
+                    using (raw.Lock({|SST0012:TimeSpan.MinValue|})) { }
+                    if (raw.TryLock({|SST0012:TimeSpan.FromMilliseconds(-5)|}, out var g)) { using (g) { } }
+                    Counter copy = raw.ReadSnapshot({|SST0012:TimeSpan.FromDays(25)|});
+                    Counter read = ro.Read({|SST0012:new TimeSpan(-1)|});
+                    using (raw.Lock({|SST0012:TimeSpan.FromSeconds(-0.5)|})) { }
+                    var options = new SharedSegmentOptions { LockTimeout = {|SST0012:TimeSpan.MaxValue|} };
+                    var negative = new SharedSegmentOptions { LockTimeout = {|SST0012:TimeSpan.FromMilliseconds(-2)|} };
+                    using var opened = SharedSegment<Counter>.Open("demo.counter", defaultLockTimeout: {|SST0012:TimeSpan.FromMilliseconds(3_000_000_000L)|});
+                }
+            }
+            """,
+            ["Lock", "is TimeSpan.MaxValue, " + Beyond, "TimeSpan.FromSeconds(1)"],
+            ["Lock", Negative, "TimeSpan.FromSeconds(1)"],
+            ["TryLock", Negative, "TimeSpan.FromSeconds(1)"],
+            ["ReadSnapshot", "is " + Beyond, "TimeSpan.FromSeconds(1)"],
+            ["Read", Negative, "TimeSpan.FromSeconds(1)"],
+            ["Lock", Negative, "TimeSpan.FromSeconds(1)"],
+            ["SharedSegmentOptions.LockTimeout", "is TimeSpan.MaxValue, " + Beyond.Replace("the call", "opening the segment", System.StringComparison.Ordinal), "TimeSpan.FromSeconds(1)"],
+            ["SharedSegmentOptions.LockTimeout", Negative.Replace("the call", "opening the segment", System.StringComparison.Ordinal), "TimeSpan.FromSeconds(1)"],
+            ["Open", "is " + Beyond, "TimeSpan.FromSeconds(1)"]);
+    }
+
+    [Fact]
+    public void SST0012_NoLockTimeout_ValidLimitsAndLookAlikesOfRejectedTimeoutsDoNotFire()
+    {
+        Verify("""
+            public static class Use
+            {
+                public static void Run(SharedSegment<Counter> raw, ReadOnlySharedSegment<Counter> ro, TimeSpan configured)
+                {
+                    using (raw.Lock(TimeSpan.FromMilliseconds(int.MaxValue))) { }
+                    using (raw.Lock(TimeSpan.FromDays(24))) { }
+                    using (raw.Lock(TimeSpan.FromMilliseconds(-5 + 10))) { }
+                    using (raw.Lock(new TimeSpan(0))) { }
+                    using (raw.Lock(configured.Duration())) { }
+                    bool changed = raw.WaitForChange(raw.Version, TimeSpan.FromMilliseconds(-1));
+                    var options = new SharedSegmentOptions { OpenTimeout = TimeSpan.MaxValue };
+                    TimeSpan biggest = TimeSpan.MaxValue;
+                    TimeSpan smallest = TimeSpan.MinValue;
+                    bool signalled = new System.Threading.ManualResetEventSlim().Wait(TimeSpan.FromMilliseconds(-5 + 4));
+                    System.Threading.Thread.Sleep(TimeSpan.FromMilliseconds(-1));
+                }
+            }
+            """);
+    }
+
+    [Fact]
     public void SST0012_NoLockTimeout_LookAlikesDoNotFire()
     {
         Verify("""

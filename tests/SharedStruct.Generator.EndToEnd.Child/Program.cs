@@ -12,6 +12,7 @@ using SharedStruct.EndToEnd;
 //   lock-inc <dir> <n> <parties>     waits for all parties, then n increments of Hits under Lock()
 //   add <dir> <n> <parties>          waits for all parties, then n lock-free AddAtomic(1)
 //   prop-inc <dir> <n>               n increments of Flags through the guarded getter and setter
+//   init <dir> <hits>                opens with an initializer setting Hits and State; prints created|opened, ran|skipped
 if (args.Length < 2)
 {
     Console.Error.WriteLine("usage: <command> <directory> [arguments]");
@@ -19,9 +20,20 @@ if (args.Length < 2)
 }
 
 var options = new SharedSegmentOptions { Directory = args[1] };
-using CounterSegment segment = Counter.Open(options);
+bool initializerRan = false;
+using CounterSegment segment = args[0] == "init"
+    ? Counter.Open(options, (ref Counter value) =>
+    {
+        value.Hits = long.Parse(args[2], CultureInfo.InvariantCulture);
+        value.State = Mode.Busy;
+        initializerRan = true;
+    })
+    : Counter.Open(options);
 switch (args[0])
 {
+    case "init":
+        Console.WriteLine((segment.IsCreator ? "created" : "opened") + "|" + (initializerRan ? "ran" : "skipped"));
+        return 0;
     case "set":
     {
         segment.Hits = long.Parse(args[2], CultureInfo.InvariantCulture);

@@ -43,6 +43,18 @@ public sealed class EndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task GeneratedOpenRunsTheInitializerOnlyInTheCreatingProcess()
+    {
+        SkipUnlessUnix();
+        Assert.Equal("created|ran", await RunAsync("init", _directory, "42"));
+        Assert.Equal("42||" + new string('0', 32) + "|0,0|Busy|0|0", await RunAsync("get", _directory));
+
+        // The segment exists now: a second initializer is not run, and the first one's values stay.
+        Assert.Equal("opened|skipped", await RunAsync("init", _directory, "99"));
+        Assert.StartsWith("42|", await RunAsync("get", _directory), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task LockedIncrementsAreExactUnderContention()
     {
         SkipUnlessUnix();

@@ -22,6 +22,9 @@ public sealed class SegmentUsageAnalyzer : DiagnosticAnalyzer
 
     private const long InfiniteTicks = -10_000; // Timeout.InfiniteTimeSpan: -1 ms
 
+    // The runtime's limit (SegmentCore.CheckTimeout): int.MaxValue whole milliseconds, the most its waits can take.
+    private const long MaxTimeoutTicks = int.MaxValue * 10_000L + 9_999;
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.TornUpdate,
         DiagnosticDescriptors.UnsynchronizedAccess,
@@ -238,7 +241,7 @@ public sealed class SegmentUsageAnalyzer : DiagnosticAnalyzer
                 && GuardScopes.Strip(target) is IPropertyReferenceOperation { Property.Name: "LockTimeout" } optionsProperty
                 && SymbolEqualityComparer.Default.Equals(optionsProperty.Property.ContainingType, _known.SharedSegmentOptions))
             {
-                ReportIfInfinite(context, optionsAssignment.Value, "SharedSegmentOptions.LockTimeout");
+                ReportIfNotFinite(context, optionsAssignment.Value, "SharedSegmentOptions.LockTimeout", "opening the segment");
                 return;
             }
             if (GuardScopes.Strip(target) is not IPropertyReferenceOperation { Instance: { } instance } property
@@ -284,18 +287,32 @@ public sealed class SegmentUsageAnalyzer : DiagnosticAnalyzer
             // Waiting forever for the next change holds no lock and blocks nobody else: a watcher may wait as long as it likes.
             if (method.Name is "WaitForChange" or "WaitForChangeAsync")
                 return;
-            ReportIfInfinite(context, argument.Value, method.Name);
+            ReportIfNotFinite(context, argument.Value, method.Name, "the call");
         }
 
-        private void ReportIfInfinite(OperationAnalysisContext context, IOperation value, string what)
+        /// <param name="rejectedBy">What throws for a value the runtime rejects: the call itself, or the open that reads the options.</param>
+        private void ReportIfNotFinite(OperationAnalysisContext context, IOperation value, string what, string rejectedBy)
         {
-            if (TicksOf(value) != InfiniteTicks)
+            string? why = TicksOf(value) switch
+            {
+                InfiniteTicks => "is infinite, so a holder that hangs blocks this call forever",
+                > MaxTimeoutTicks => IsTimeSpanField(value, "MaxValue")
+                    ? $"is TimeSpan.MaxValue, beyond the runtime's limit of int.MaxValue milliseconds (about 24.8 days), so {rejectedBy} throws ArgumentOutOfRangeException"
+                    : $"is beyond the runtime's limit of int.MaxValue milliseconds (about 24.8 days), so {rejectedBy} throws ArgumentOutOfRangeException",
+                < 0 => $"is negative and not Timeout.InfiniteTimeSpan (exactly -1 ms), so {rejectedBy} throws ArgumentOutOfRangeException",
+                _ => null,
+            };
+            if (why is null)
                 return;
             var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticIds.TimeoutSiteKey, "Argument");
             context.ReportDiagnostic(Diagnostic.Create(
-                DiagnosticDescriptors.NoLockTimeout, value.Syntax.GetLocation(), properties,
-                what, "is infinite, so a holder that hangs blocks this call forever", "TimeSpan.FromSeconds(1)"));
+                DiagnosticDescriptors.NoLockTimeout, value.Syntax.GetLocation(), properties, what, why, "TimeSpan.FromSeconds(1)"));
         }
+
+        private bool IsTimeSpanField(IOperation? operation, string name) =>
+            GuardScopes.Strip(operation) is IFieldReferenceOperation field
+            && field.Field.Name == name
+            && SymbolEqualityComparer.Default.Equals(field.Field.ContainingType, _known.TimeSpan);
 
         /// <summary>The value of a constant TimeSpan expression in ticks, or null when it is not a constant.</summary>
         private long? TicksOf(IOperation? operation)
@@ -309,6 +326,12 @@ public sealed class SegmentUsageAnalyzer : DiagnosticAnalyzer
                 case IFieldReferenceOperation { Field.Name: "Zero" } field
                     when SymbolEqualityComparer.Default.Equals(field.Field.ContainingType, _known.TimeSpan):
                     return 0;
+                case IFieldReferenceOperation { Field.Name: "MaxValue" } field
+                    when SymbolEqualityComparer.Default.Equals(field.Field.ContainingType, _known.TimeSpan):
+                    return long.MaxValue;
+                case IFieldReferenceOperation { Field.Name: "MinValue" } field
+                    when SymbolEqualityComparer.Default.Equals(field.Field.ContainingType, _known.TimeSpan):
+                    return long.MinValue;
                 case IInvocationOperation { TargetMethod.IsStatic: true } call
                     when SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, _known.TimeSpan):
                     double unit = call.TargetMethod.Name switch
@@ -330,7 +353,7 @@ public sealed class SegmentUsageAnalyzer : DiagnosticAnalyzer
                         if (Constant(call.Arguments[i].Value) is not 0d)
                             return null;
                     }
-                    return (long)Math.Round(first * unit);
+                    return Ticks(Math.Round(first * unit));
                 case IObjectCreationOperation { Constructor: { } constructor } creation
                     when SymbolEqualityComparer.Default.Equals(constructor.ContainingType, _known.TimeSpan):
                     double[] values = new double[creation.Arguments.Length];
@@ -343,16 +366,20 @@ public sealed class SegmentUsageAnalyzer : DiagnosticAnalyzer
                     return values.Length switch
                     {
                         0 => 0,
-                        1 => (long)values[0],
-                        3 => (long)(((values[0] * 60 + values[1]) * 60 + values[2]) * 1e7),
-                        4 => (long)((((values[0] * 24 + values[1]) * 60 + values[2]) * 60 + values[3]) * 1e7),
-                        5 => (long)((((values[0] * 24 + values[1]) * 60 + values[2]) * 60 + values[3]) * 1e7 + values[4] * 1e4),
+                        1 => Ticks(values[0]),
+                        3 => Ticks(((values[0] * 60 + values[1]) * 60 + values[2]) * 1e7),
+                        4 => Ticks((((values[0] * 24 + values[1]) * 60 + values[2]) * 60 + values[3]) * 1e7),
+                        5 => Ticks((((values[0] * 24 + values[1]) * 60 + values[2]) * 60 + values[3]) * 1e7 + values[4] * 1e4),
                         _ => null,
                     };
                 default:
                     return null;
             }
         }
+
+        // Clamped, because a double cast to long out of its range is undefined; TimeSpan itself throws beyond it.
+        private static long Ticks(double ticks) =>
+            ticks >= long.MaxValue ? long.MaxValue : ticks <= long.MinValue ? long.MinValue : (long)ticks;
 
         private static double? Constant(IOperation operation)
         {

@@ -62,16 +62,25 @@ internal static class SegmentEmitter
             }
             else
             {
+                bool creates = name != "OpenExisting";
+                string initializerDoc = creates ? $"\n/// <param name=\"initializer\">{InitializerDoc}</param>" : "";
+                string initializerParameter = creates ? $", {Initializer(model)}? initializer = null" : "";
+                string initializerArgument = creates ? ", initializer" : "";
                 w.Write($$"""
                     /// <summary>{{OpenSummary(name, model)}}</summary>
-                    /// <param name="options">{{OptionsDoc(name)}}</param>
+                    /// <param name="options">{{OptionsDoc(name)}}</param>{{initializerDoc}}
                     /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-                    public static {{segment}} {{name}}({{Options}}? options = null) => {{segment}}.{{name}}(options);
+                    public static {{segment}} {{name}}({{Options}}? options = null{{initializerParameter}}) => {{segment}}.{{name}}(options{{initializerArgument}});
                     """);
             }
         }
         w.Close();
     }
+
+    private const string InitializerDoc =
+        "Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.";
+
+    private static string Initializer(SegmentModel model) => $"global::SharedStruct.SegmentInitializer<{model.FullyQualifiedName}>";
 
     private static string OpenSummary(string name, SegmentModel model) => name switch
     {
@@ -91,6 +100,7 @@ internal static class SegmentEmitter
         string shared = $"global::SharedStruct.SharedSegment<{payload}>";
         string unsafeModifier = model.NeedsUnsafe ? "unsafe " : "";
         string timeout = model.LockTimeoutMilliseconds.ToString(CultureInfo.InvariantCulture);
+        string initializer = Initializer(model);
 
         w.Write($$"""
             /// <summary>
@@ -119,15 +129,17 @@ internal static class SegmentEmitter
 
             /// <summary>Creates the shared segment <c>{{model.SegmentName}}</c>, or opens it if it exists (see <see cref="IsCreator"/>).</summary>
             /// <param name="options">Open mode, sharing, file backing and timeouts; null for the defaults.</param>
+            /// <param name="initializer">{{InitializerDoc}}</param>
             /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-            public static {{segment}} Open({{Options}}? options = null) =>
-                new {{segment}}({{shared}}.Open(SegmentName, options, Layout, null, DefaultLockTimeout));
+            public static {{segment}} Open({{Options}}? options = null, {{initializer}}? initializer = null) =>
+                new {{segment}}({{shared}}.Open(SegmentName, options, Layout, initializer, DefaultLockTimeout));
 
             /// <summary>Creates the shared segment <c>{{model.SegmentName}}</c>; fails with an <see cref="global::System.IO.IOException"/> if it already exists.</summary>
             /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
+            /// <param name="initializer">{{InitializerDoc}}</param>
             /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-            public static {{segment}} CreateNew({{Options}}? options = null) =>
-                Open((options ?? new {{Options}}()).WithMode(global::SharedStruct.SegmentOpenMode.CreateNew));
+            public static {{segment}} CreateNew({{Options}}? options = null, {{initializer}}? initializer = null) =>
+                Open((options ?? new {{Options}}()).WithMode(global::SharedStruct.SegmentOpenMode.CreateNew), initializer);
 
             /// <summary>Opens the existing shared segment <c>{{model.SegmentName}}</c>; fails with a <see cref="global::System.IO.FileNotFoundException"/> if there is none.</summary>
             /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>

@@ -39,8 +39,8 @@ public static class GeneratedShape
                 private CounterSegment(global::SharedStruct.SharedSegment<global::Demo.Counter> segment) => _segment = segment;
 
                 public static global::System.TimeSpan DefaultLockTimeout => global::System.TimeSpan.FromMilliseconds(1000);
-                public static CounterSegment Open(global::SharedStruct.SharedSegmentOptions? options = null) =>
-                    new(global::SharedStruct.SharedSegment<global::Demo.Counter>.Open(SegmentName, options, defaultLockTimeout: DefaultLockTimeout));
+                public static CounterSegment Open(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::Demo.Counter>? initializer = null) =>
+                    new(global::SharedStruct.SharedSegment<global::Demo.Counter>.Open(SegmentName, options, initializer: initializer, defaultLockTimeout: DefaultLockTimeout));
 
                 public string Name => _segment.Name;
                 public bool IsCreator => _segment.IsCreator;

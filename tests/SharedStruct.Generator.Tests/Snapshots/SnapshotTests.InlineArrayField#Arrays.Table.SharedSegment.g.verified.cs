@@ -8,13 +8,15 @@ namespace Arrays
     {
         /// <summary>Creates the shared segment <c>arrays.table</c>, or opens it if it exists (see <c>IsCreator</c>).</summary>
         /// <param name="options">Open mode, sharing, file backing and timeouts; null for the defaults.</param>
+        /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
         /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-        public static global::Arrays.TableSegment Open(global::SharedStruct.SharedSegmentOptions? options = null) => global::Arrays.TableSegment.Open(options);
+        public static global::Arrays.TableSegment Open(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::Arrays.Table>? initializer = null) => global::Arrays.TableSegment.Open(options, initializer);
 
         /// <summary>Creates the shared segment <c>arrays.table</c>; fails if it already exists.</summary>
         /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
+        /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
         /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-        public static global::Arrays.TableSegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null) => global::Arrays.TableSegment.CreateNew(options);
+        public static global::Arrays.TableSegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::Arrays.Table>? initializer = null) => global::Arrays.TableSegment.CreateNew(options, initializer);
 
         /// <summary>Opens the existing shared segment <c>arrays.table</c>; fails if there is none.</summary>
         /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
@@ -52,15 +54,17 @@ namespace Arrays
 
         /// <summary>Creates the shared segment <c>arrays.table</c>, or opens it if it exists (see <see cref="IsCreator"/>).</summary>
         /// <param name="options">Open mode, sharing, file backing and timeouts; null for the defaults.</param>
+        /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
         /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-        public static TableSegment Open(global::SharedStruct.SharedSegmentOptions? options = null) =>
-            new TableSegment(global::SharedStruct.SharedSegment<global::Arrays.Table>.Open(SegmentName, options, Layout, null, DefaultLockTimeout));
+        public static TableSegment Open(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::Arrays.Table>? initializer = null) =>
+            new TableSegment(global::SharedStruct.SharedSegment<global::Arrays.Table>.Open(SegmentName, options, Layout, initializer, DefaultLockTimeout));
 
         /// <summary>Creates the shared segment <c>arrays.table</c>; fails with an <see cref="global::System.IO.IOException"/> if it already exists.</summary>
         /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
+        /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
         /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-        public static TableSegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null) =>
-            Open((options ?? new global::SharedStruct.SharedSegmentOptions()).WithMode(global::SharedStruct.SegmentOpenMode.CreateNew));
+        public static TableSegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::Arrays.Table>? initializer = null) =>
+            Open((options ?? new global::SharedStruct.SharedSegmentOptions()).WithMode(global::SharedStruct.SegmentOpenMode.CreateNew), initializer);
 
         /// <summary>Opens the existing shared segment <c>arrays.table</c>; fails with a <see cref="global::System.IO.FileNotFoundException"/> if there is none.</summary>
         /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>

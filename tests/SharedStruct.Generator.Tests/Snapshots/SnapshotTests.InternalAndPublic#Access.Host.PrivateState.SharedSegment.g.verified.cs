@@ -10,13 +10,15 @@ namespace Access
         {
             /// <summary>Creates the shared segment <c>access.private</c>, or opens it if it exists (see <c>IsCreator</c>).</summary>
             /// <param name="options">Open mode, sharing, file backing and timeouts; null for the defaults.</param>
+            /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
             /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-            public static global::Access.Host.PrivateStateSegment Open(global::SharedStruct.SharedSegmentOptions? options = null) => global::Access.Host.PrivateStateSegment.Open(options);
+            public static global::Access.Host.PrivateStateSegment Open(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::Access.Host.PrivateState>? initializer = null) => global::Access.Host.PrivateStateSegment.Open(options, initializer);
 
             /// <summary>Creates the shared segment <c>access.private</c>; fails if it already exists.</summary>
             /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
+            /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
             /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-            public static global::Access.Host.PrivateStateSegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null) => global::Access.Host.PrivateStateSegment.CreateNew(options);
+            public static global::Access.Host.PrivateStateSegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::Access.Host.PrivateState>? initializer = null) => global::Access.Host.PrivateStateSegment.CreateNew(options, initializer);
 
             /// <summary>Opens the existing shared segment <c>access.private</c>; fails if there is none.</summary>
             /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
@@ -54,15 +56,17 @@ namespace Access
 
             /// <summary>Creates the shared segment <c>access.private</c>, or opens it if it exists (see <see cref="IsCreator"/>).</summary>
             /// <param name="options">Open mode, sharing, file backing and timeouts; null for the defaults.</param>
+            /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
             /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-            public static PrivateStateSegment Open(global::SharedStruct.SharedSegmentOptions? options = null) =>
-                new PrivateStateSegment(global::SharedStruct.SharedSegment<global::Access.Host.PrivateState>.Open(SegmentName, options, Layout, null, DefaultLockTimeout));
+            public static PrivateStateSegment Open(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::Access.Host.PrivateState>? initializer = null) =>
+                new PrivateStateSegment(global::SharedStruct.SharedSegment<global::Access.Host.PrivateState>.Open(SegmentName, options, Layout, initializer, DefaultLockTimeout));
 
             /// <summary>Creates the shared segment <c>access.private</c>; fails with an <see cref="global::System.IO.IOException"/> if it already exists.</summary>
             /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
+            /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
             /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-            public static PrivateStateSegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null) =>
-                Open((options ?? new global::SharedStruct.SharedSegmentOptions()).WithMode(global::SharedStruct.SegmentOpenMode.CreateNew));
+            public static PrivateStateSegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::Access.Host.PrivateState>? initializer = null) =>
+                Open((options ?? new global::SharedStruct.SharedSegmentOptions()).WithMode(global::SharedStruct.SegmentOpenMode.CreateNew), initializer);
 
             /// <summary>Opens the existing shared segment <c>access.private</c>; fails with a <see cref="global::System.IO.FileNotFoundException"/> if there is none.</summary>
             /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>

@@ -8,13 +8,15 @@ namespace Access
     {
         /// <summary>Creates the shared segment <c>access.public</c>, or opens it if it exists (see <c>IsCreator</c>).</summary>
         /// <param name="options">Open mode, sharing, file backing and timeouts; null for the defaults.</param>
+        /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
         /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-        public static global::Access.PublicStateSegment Open(global::SharedStruct.SharedSegmentOptions? options = null) => global::Access.PublicStateSegment.Open(options);
+        public static global::Access.PublicStateSegment Open(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::Access.PublicState>? initializer = null) => global::Access.PublicStateSegment.Open(options, initializer);
 
         /// <summary>Creates the shared segment <c>access.public</c>; fails if it already exists.</summary>
         /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
+        /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
         /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-        public static global::Access.PublicStateSegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null) => global::Access.PublicStateSegment.CreateNew(options);
+        public static global::Access.PublicStateSegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::Access.PublicState>? initializer = null) => global::Access.PublicStateSegment.CreateNew(options, initializer);
 
         /// <summary>Opens the existing shared segment <c>access.public</c>; fails if there is none.</summary>
         /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
@@ -52,15 +54,17 @@ namespace Access
 
         /// <summary>Creates the shared segment <c>access.public</c>, or opens it if it exists (see <see cref="IsCreator"/>).</summary>
         /// <param name="options">Open mode, sharing, file backing and timeouts; null for the defaults.</param>
+        /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
         /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-        public static PublicStateSegment Open(global::SharedStruct.SharedSegmentOptions? options = null) =>
-            new PublicStateSegment(global::SharedStruct.SharedSegment<global::Access.PublicState>.Open(SegmentName, options, Layout, null, DefaultLockTimeout));
+        public static PublicStateSegment Open(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::Access.PublicState>? initializer = null) =>
+            new PublicStateSegment(global::SharedStruct.SharedSegment<global::Access.PublicState>.Open(SegmentName, options, Layout, initializer, DefaultLockTimeout));
 
         /// <summary>Creates the shared segment <c>access.public</c>; fails with an <see cref="global::System.IO.IOException"/> if it already exists.</summary>
         /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
+        /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
         /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-        public static PublicStateSegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null) =>
-            Open((options ?? new global::SharedStruct.SharedSegmentOptions()).WithMode(global::SharedStruct.SegmentOpenMode.CreateNew));
+        public static PublicStateSegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::Access.PublicState>? initializer = null) =>
+            Open((options ?? new global::SharedStruct.SharedSegmentOptions()).WithMode(global::SharedStruct.SegmentOpenMode.CreateNew), initializer);
 
         /// <summary>Opens the existing shared segment <c>access.public</c>; fails with a <see cref="global::System.IO.FileNotFoundException"/> if there is none.</summary>
         /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>

@@ -8,8 +8,9 @@ namespace Collide
     {
         /// <summary>Creates the shared segment <c>collide.names</c>; fails if it already exists.</summary>
         /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
+        /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
         /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-        public static global::Collide.ClashSegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null) => global::Collide.ClashSegment.CreateNew(options);
+        public static global::Collide.ClashSegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::Collide.Clash>? initializer = null) => global::Collide.ClashSegment.CreateNew(options, initializer);
 
         /// <summary>Opens the existing shared segment <c>collide.names</c>; fails if there is none.</summary>
         /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
@@ -47,15 +48,17 @@ namespace Collide
 
         /// <summary>Creates the shared segment <c>collide.names</c>, or opens it if it exists (see <see cref="IsCreator"/>).</summary>
         /// <param name="options">Open mode, sharing, file backing and timeouts; null for the defaults.</param>
+        /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
         /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-        public static ClashSegment Open(global::SharedStruct.SharedSegmentOptions? options = null) =>
-            new ClashSegment(global::SharedStruct.SharedSegment<global::Collide.Clash>.Open(SegmentName, options, Layout, null, DefaultLockTimeout));
+        public static ClashSegment Open(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::Collide.Clash>? initializer = null) =>
+            new ClashSegment(global::SharedStruct.SharedSegment<global::Collide.Clash>.Open(SegmentName, options, Layout, initializer, DefaultLockTimeout));
 
         /// <summary>Creates the shared segment <c>collide.names</c>; fails with an <see cref="global::System.IO.IOException"/> if it already exists.</summary>
         /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
+        /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
         /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-        public static ClashSegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null) =>
-            Open((options ?? new global::SharedStruct.SharedSegmentOptions()).WithMode(global::SharedStruct.SegmentOpenMode.CreateNew));
+        public static ClashSegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::Collide.Clash>? initializer = null) =>
+            Open((options ?? new global::SharedStruct.SharedSegmentOptions()).WithMode(global::SharedStruct.SegmentOpenMode.CreateNew), initializer);
 
         /// <summary>Opens the existing shared segment <c>collide.names</c>; fails with a <see cref="global::System.IO.FileNotFoundException"/> if there is none.</summary>
         /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>

@@ -6,13 +6,15 @@ partial struct GlobalState
 {
     /// <summary>Creates the shared segment <c>global.state</c>, or opens it if it exists (see <c>IsCreator</c>).</summary>
     /// <param name="options">Open mode, sharing, file backing and timeouts; null for the defaults.</param>
+    /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
     /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-    public static global::GlobalStateSegment Open(global::SharedStruct.SharedSegmentOptions? options = null) => global::GlobalStateSegment.Open(options);
+    public static global::GlobalStateSegment Open(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::GlobalState>? initializer = null) => global::GlobalStateSegment.Open(options, initializer);
 
     /// <summary>Creates the shared segment <c>global.state</c>; fails if it already exists.</summary>
     /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
+    /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
     /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-    public static global::GlobalStateSegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null) => global::GlobalStateSegment.CreateNew(options);
+    public static global::GlobalStateSegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::GlobalState>? initializer = null) => global::GlobalStateSegment.CreateNew(options, initializer);
 
     /// <summary>Opens the existing shared segment <c>global.state</c>; fails if there is none.</summary>
     /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
@@ -50,15 +52,17 @@ public sealed class GlobalStateSegment : global::System.IDisposable
 
     /// <summary>Creates the shared segment <c>global.state</c>, or opens it if it exists (see <see cref="IsCreator"/>).</summary>
     /// <param name="options">Open mode, sharing, file backing and timeouts; null for the defaults.</param>
+    /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
     /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-    public static GlobalStateSegment Open(global::SharedStruct.SharedSegmentOptions? options = null) =>
-        new GlobalStateSegment(global::SharedStruct.SharedSegment<global::GlobalState>.Open(SegmentName, options, Layout, null, DefaultLockTimeout));
+    public static GlobalStateSegment Open(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::GlobalState>? initializer = null) =>
+        new GlobalStateSegment(global::SharedStruct.SharedSegment<global::GlobalState>.Open(SegmentName, options, Layout, initializer, DefaultLockTimeout));
 
     /// <summary>Creates the shared segment <c>global.state</c>; fails with an <see cref="global::System.IO.IOException"/> if it already exists.</summary>
     /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
+    /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
     /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-    public static GlobalStateSegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null) =>
-        Open((options ?? new global::SharedStruct.SharedSegmentOptions()).WithMode(global::SharedStruct.SegmentOpenMode.CreateNew));
+    public static GlobalStateSegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::GlobalState>? initializer = null) =>
+        Open((options ?? new global::SharedStruct.SharedSegmentOptions()).WithMode(global::SharedStruct.SegmentOpenMode.CreateNew), initializer);
 
     /// <summary>Opens the existing shared segment <c>global.state</c>; fails with a <see cref="global::System.IO.FileNotFoundException"/> if there is none.</summary>
     /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>

@@ -12,13 +12,15 @@ namespace Outer.Inner
             {
                 /// <summary>Creates the shared segment <c>nested.state</c>, or opens it if it exists (see <c>IsCreator</c>).</summary>
                 /// <param name="options">Open mode, sharing, file backing and timeouts; null for the defaults.</param>
+                /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
                 /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-                public static global::Outer.Inner.Registry.Holder.StateSegment Open(global::SharedStruct.SharedSegmentOptions? options = null) => global::Outer.Inner.Registry.Holder.StateSegment.Open(options);
+                public static global::Outer.Inner.Registry.Holder.StateSegment Open(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::Outer.Inner.Registry.Holder.State>? initializer = null) => global::Outer.Inner.Registry.Holder.StateSegment.Open(options, initializer);
 
                 /// <summary>Creates the shared segment <c>nested.state</c>; fails if it already exists.</summary>
                 /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
+                /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
                 /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-                public static global::Outer.Inner.Registry.Holder.StateSegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null) => global::Outer.Inner.Registry.Holder.StateSegment.CreateNew(options);
+                public static global::Outer.Inner.Registry.Holder.StateSegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::Outer.Inner.Registry.Holder.State>? initializer = null) => global::Outer.Inner.Registry.Holder.StateSegment.CreateNew(options, initializer);
 
                 /// <summary>Opens the existing shared segment <c>nested.state</c>; fails if there is none.</summary>
                 /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
@@ -56,15 +58,17 @@ namespace Outer.Inner
 
                 /// <summary>Creates the shared segment <c>nested.state</c>, or opens it if it exists (see <see cref="IsCreator"/>).</summary>
                 /// <param name="options">Open mode, sharing, file backing and timeouts; null for the defaults.</param>
+                /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
                 /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-                public static StateSegment Open(global::SharedStruct.SharedSegmentOptions? options = null) =>
-                    new StateSegment(global::SharedStruct.SharedSegment<global::Outer.Inner.Registry.Holder.State>.Open(SegmentName, options, Layout, null, DefaultLockTimeout));
+                public static StateSegment Open(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::Outer.Inner.Registry.Holder.State>? initializer = null) =>
+                    new StateSegment(global::SharedStruct.SharedSegment<global::Outer.Inner.Registry.Holder.State>.Open(SegmentName, options, Layout, initializer, DefaultLockTimeout));
 
                 /// <summary>Creates the shared segment <c>nested.state</c>; fails with an <see cref="global::System.IO.IOException"/> if it already exists.</summary>
                 /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
+                /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
                 /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-                public static StateSegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null) =>
-                    Open((options ?? new global::SharedStruct.SharedSegmentOptions()).WithMode(global::SharedStruct.SegmentOpenMode.CreateNew));
+                public static StateSegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::Outer.Inner.Registry.Holder.State>? initializer = null) =>
+                    Open((options ?? new global::SharedStruct.SharedSegmentOptions()).WithMode(global::SharedStruct.SegmentOpenMode.CreateNew), initializer);
 
                 /// <summary>Opens the existing shared segment <c>nested.state</c>; fails with a <see cref="global::System.IO.FileNotFoundException"/> if there is none.</summary>
                 /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>

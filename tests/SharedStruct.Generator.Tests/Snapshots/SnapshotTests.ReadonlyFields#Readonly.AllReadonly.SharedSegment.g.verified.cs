@@ -8,13 +8,15 @@ namespace Readonly
     {
         /// <summary>Creates the shared segment <c>readonly.all</c>, or opens it if it exists (see <c>IsCreator</c>).</summary>
         /// <param name="options">Open mode, sharing, file backing and timeouts; null for the defaults.</param>
+        /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
         /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-        public static global::Readonly.AllReadonlySegment Open(global::SharedStruct.SharedSegmentOptions? options = null) => global::Readonly.AllReadonlySegment.Open(options);
+        public static global::Readonly.AllReadonlySegment Open(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::Readonly.AllReadonly>? initializer = null) => global::Readonly.AllReadonlySegment.Open(options, initializer);
 
         /// <summary>Creates the shared segment <c>readonly.all</c>; fails if it already exists.</summary>
         /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
+        /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
         /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-        public static global::Readonly.AllReadonlySegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null) => global::Readonly.AllReadonlySegment.CreateNew(options);
+        public static global::Readonly.AllReadonlySegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::Readonly.AllReadonly>? initializer = null) => global::Readonly.AllReadonlySegment.CreateNew(options, initializer);
 
         /// <summary>Opens the existing shared segment <c>readonly.all</c>; fails if there is none.</summary>
         /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
@@ -52,15 +54,17 @@ namespace Readonly
 
         /// <summary>Creates the shared segment <c>readonly.all</c>, or opens it if it exists (see <see cref="IsCreator"/>).</summary>
         /// <param name="options">Open mode, sharing, file backing and timeouts; null for the defaults.</param>
+        /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
         /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-        public static AllReadonlySegment Open(global::SharedStruct.SharedSegmentOptions? options = null) =>
-            new AllReadonlySegment(global::SharedStruct.SharedSegment<global::Readonly.AllReadonly>.Open(SegmentName, options, Layout, null, DefaultLockTimeout));
+        public static AllReadonlySegment Open(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::Readonly.AllReadonly>? initializer = null) =>
+            new AllReadonlySegment(global::SharedStruct.SharedSegment<global::Readonly.AllReadonly>.Open(SegmentName, options, Layout, initializer, DefaultLockTimeout));
 
         /// <summary>Creates the shared segment <c>readonly.all</c>; fails with an <see cref="global::System.IO.IOException"/> if it already exists.</summary>
         /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
+        /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
         /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-        public static AllReadonlySegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null) =>
-            Open((options ?? new global::SharedStruct.SharedSegmentOptions()).WithMode(global::SharedStruct.SegmentOpenMode.CreateNew));
+        public static AllReadonlySegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::Readonly.AllReadonly>? initializer = null) =>
+            Open((options ?? new global::SharedStruct.SharedSegmentOptions()).WithMode(global::SharedStruct.SegmentOpenMode.CreateNew), initializer);
 
         /// <summary>Opens the existing shared segment <c>readonly.all</c>; fails with a <see cref="global::System.IO.FileNotFoundException"/> if there is none.</summary>
         /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>

@@ -8,13 +8,15 @@ namespace Records
     {
         /// <summary>Creates the shared segment <c>records.point</c>, or opens it if it exists (see <c>IsCreator</c>).</summary>
         /// <param name="options">Open mode, sharing, file backing and timeouts; null for the defaults.</param>
+        /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
         /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-        public static global::Records.PointSegment Open(global::SharedStruct.SharedSegmentOptions? options = null) => global::Records.PointSegment.Open(options);
+        public static global::Records.PointSegment Open(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::Records.Point>? initializer = null) => global::Records.PointSegment.Open(options, initializer);
 
         /// <summary>Creates the shared segment <c>records.point</c>; fails if it already exists.</summary>
         /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
+        /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
         /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-        public static global::Records.PointSegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null) => global::Records.PointSegment.CreateNew(options);
+        public static global::Records.PointSegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::Records.Point>? initializer = null) => global::Records.PointSegment.CreateNew(options, initializer);
 
         /// <summary>Opens the existing shared segment <c>records.point</c>; fails if there is none.</summary>
         /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
@@ -52,15 +54,17 @@ namespace Records
 
         /// <summary>Creates the shared segment <c>records.point</c>, or opens it if it exists (see <see cref="IsCreator"/>).</summary>
         /// <param name="options">Open mode, sharing, file backing and timeouts; null for the defaults.</param>
+        /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
         /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-        public static PointSegment Open(global::SharedStruct.SharedSegmentOptions? options = null) =>
-            new PointSegment(global::SharedStruct.SharedSegment<global::Records.Point>.Open(SegmentName, options, Layout, null, DefaultLockTimeout));
+        public static PointSegment Open(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::Records.Point>? initializer = null) =>
+            new PointSegment(global::SharedStruct.SharedSegment<global::Records.Point>.Open(SegmentName, options, Layout, initializer, DefaultLockTimeout));
 
         /// <summary>Creates the shared segment <c>records.point</c>; fails with an <see cref="global::System.IO.IOException"/> if it already exists.</summary>
         /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
+        /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
         /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
-        public static PointSegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null) =>
-            Open((options ?? new global::SharedStruct.SharedSegmentOptions()).WithMode(global::SharedStruct.SegmentOpenMode.CreateNew));
+        public static PointSegment CreateNew(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::Records.Point>? initializer = null) =>
+            Open((options ?? new global::SharedStruct.SharedSegmentOptions()).WithMode(global::SharedStruct.SegmentOpenMode.CreateNew), initializer);
 
         /// <summary>Opens the existing shared segment <c>records.point</c>; fails with a <see cref="global::System.IO.FileNotFoundException"/> if there is none.</summary>
         /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
