@@ -15,7 +15,7 @@ public static class SharedSegmentServiceCollectionExtensions
     /// while the host starts unless <see cref="SharedSegmentServiceOptions.OpenAtStartup"/> is off, disposed when the
     /// container is, and deleted then if <see cref="SharedSegmentServiceOptions.DeleteOnShutdown"/> is on.
     /// </summary>
-    /// <example><code>services.AddSharedSegment(Health.Open, s => s.Segment, o => o.DeleteOnShutdown = true);</code></example>
+    /// <example><code>services.AddSharedSegment(o => Health.Open(o), s => s.Segment, o => o.DeleteOnShutdown = true);</code></example>
     /// <param name="services">The service collection.</param>
     /// <param name="open">Opens the segment with the given options: the generated <c>Open</c>.</param>
     /// <param name="runtimeSegment">The runtime segment inside it: the generated wrapper's <c>Segment</c>.</param>

@@ -57,7 +57,7 @@ public class HostingTests
     {
         using var dir = new TempDirectory();
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddSharedSegment(Health.Open, s => s.Segment, o => o.Segment.Directory = dir.Path);
+        builder.Services.AddSharedSegment(o => Health.Open(o), s => s.Segment, o => o.Segment.Directory = dir.Path);
         string path;
         using (IHost host = builder.Build())
         {
@@ -81,7 +81,7 @@ public class HostingTests
     public void A_generated_segment_cannot_be_renamed_and_an_invalid_name_is_refused_at_registration()
     {
         var services = new ServiceCollection();
-        var renamed = Assert.Throws<ArgumentException>(() => services.AddSharedSegment(Health.Open, s => s.Segment, o => o.Name = "other"));
+        var renamed = Assert.Throws<ArgumentException>(() => services.AddSharedSegment(o => Health.Open(o), s => s.Segment, o => o.Name = "other"));
         Assert.Contains("AddSharedSegment<Health>(name)", renamed.Message);
         var invalid = Assert.Throws<ArgumentException>(() => services.AddSharedSegment<TestPayload>("Bad Name"));
         Assert.Contains("upper-case", invalid.Message);
