@@ -138,6 +138,31 @@ public class LivenessTests
     }
 
     [Fact]
+    public void Disposing_while_another_thread_releases_its_guard_always_finishes_the_disposal()
+    {
+        // The two sides race: the holder's release and the disposer's look at the lock word. Whichever order they
+        // take, exactly one of them must finish the disposal, so the view's row is always given back.
+        using var t = new TestSegment();
+        for (int round = 0; round < 200; round++)
+        {
+            var seg = SharedSegment<TestPayload>.Open(t.Name);
+            using var go = new Barrier(2);
+            var releaser = new Thread(() =>
+            {
+                var g = seg.Lock(Second);
+                go.SignalAndWait();
+                g.Dispose();
+            });
+            releaser.Start();
+            go.SignalAndWait();
+            seg.Dispose();
+            releaser.Join();
+            Assert.Throws<ObjectDisposedException>(() => seg.GetUnsynchronizedReference());
+            Assert.DoesNotContain(SegmentInspector.Inspect(t.Name).Processes, p => p.IsAlive);
+        }
+    }
+
+    [Fact]
     public void A_waiter_on_another_thread_leaves_with_ObjectDisposedException_when_the_segment_is_disposed()
     {
         using var t = new TestSegment();

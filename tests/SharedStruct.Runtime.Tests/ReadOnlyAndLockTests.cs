@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using SharedStruct.Scenarios;
 using Xunit;
@@ -84,6 +85,79 @@ public class ReadOnlyAndLockTests
         Assert.Contains("not recursive", error.Message);
         // Through a second handle to the same segment in the same process, too.
         Assert.Throws<LockRecursionException>(() => { using var again = other.Lock(Second); });
+    }
+
+    [Fact]
+    public void Recursion_is_caught_however_the_lock_was_taken_and_however_deep_the_second_attempt()
+    {
+        using var t = new TestSegment();
+        using var seg = SharedSegment<TestPayload>.Open(t.Name);
+
+        // Taken on the slow path: another thread holds it first, so this thread waits and then acquires.
+        var release = new ManualResetEventSlim();
+        var held = new ManualResetEventSlim();
+        var holder = new Thread(() => { using var g = seg.Lock(Second); held.Set(); release.Wait(); });
+        holder.Start();
+        held.Wait();
+        var releaser = new Thread(() => { Thread.Sleep(50); release.Set(); });
+        releaser.Start();
+        using (var afterWait = seg.Lock(TimeSpan.FromSeconds(10)))
+        {
+            Assert.Throws<LockRecursionException>(() => { using var again = seg.Lock(Second); });
+        }
+        holder.Join();
+        releaser.Join();
+
+        // On a thread with a small stack, the second attempt many frames deeper than the first: the check asks
+        // whether the holder's frame is on this thread's stack, not how far away it is.
+        Exception? seen = null;
+        var deep = new Thread(() =>
+        {
+            using var g = seg.Lock(Second);
+            try
+            {
+                LockAtDepth(seg, 2000);
+            }
+            catch (Exception e)
+            {
+                seen = e;
+            }
+        }, maxStackSize: 1024 * 1024);
+        deep.Start();
+        deep.Join();
+        Assert.IsType<LockRecursionException>(seen);
+
+        // And a thread that never held it, waiting while this one holds it, times out instead of being told it recursed.
+        using (var mine = seg.Lock(Second))
+        {
+            Exception? other = null;
+            bool got = true;
+            var waiter = new Thread(() =>
+            {
+                try
+                {
+                    got = seg.TryLock(TimeSpan.FromMilliseconds(100), out var g);
+                    g.Dispose();
+                }
+                catch (Exception e)
+                {
+                    other = e;
+                }
+            });
+            waiter.Start();
+            waiter.Join();
+            Assert.Null(other);
+            Assert.False(got);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int LockAtDepth(SharedSegment<TestPayload> seg, int depth)
+    {
+        if (depth > 0)
+            return LockAtDepth(seg, depth - 1) + 1;
+        using var again = seg.Lock(Second);
+        return 0;
     }
 
     [Fact]

@@ -257,6 +257,39 @@ internal static class Interactive
                     case "version":
                         Say("version " + segment.Version.ToString(CultureInfo.InvariantCulture));
                         break;
+                    case "recurse":
+                    {
+                        // Holds the lock, locks again on this thread (must throw at once), and lets another thread try
+                        // (must wait and time out, not be told it recursed).
+                        using SegmentGuard<Counter> guard = segment.Lock(TimeSpan.FromSeconds(10));
+                        string same;
+                        try
+                        {
+                            using SegmentGuard<Counter> again = segment.Lock(TimeSpan.FromSeconds(10));
+                            same = "none";
+                        }
+                        catch (LockRecursionException)
+                        {
+                            same = "recursion";
+                        }
+                        string other = "";
+                        var thread = new Thread(() =>
+                        {
+                            try
+                            {
+                                other = segment.TryLock(TimeSpan.FromMilliseconds(100), out SegmentGuard<Counter> g) ? "locked" : "timeout";
+                                g.Dispose();
+                            }
+                            catch (Exception e)
+                            {
+                                other = e.GetType().Name;
+                            }
+                        });
+                        thread.Start();
+                        thread.Join();
+                        Say($"same={same} other={other}");
+                        break;
+                    }
                     case "wait":
                     case "waitasync":
                     {

@@ -39,6 +39,18 @@ public sealed class WineScenarioTests(WineFixture wine)
     }
 
     [Fact]
+    public void Locking_twice_on_one_thread_throws_and_another_thread_waits()
+    {
+        // The recursion check tells threads apart by their stacks (GetCurrentThreadStackLimits on Windows).
+        wine.Require();
+        using WineChild a = wine.Start("repl", NewName());
+        a.ExpectReady();
+        Assert.Equal("same=recursion other=timeout", a.Ask("recurse"));
+        Assert.Equal("set", a.Ask("set 1")); // released normally
+        a.Exit();
+    }
+
+    [Fact]
     public void Locked_non_atomic_increments_from_several_processes_give_the_exact_total()
     {
         wine.Require();

@@ -40,8 +40,10 @@ internal sealed unsafe partial class SegmentCore
         if (ArmBase.Arm64.IsSupported)
             Interlocked.MemoryBarrier();
         // Process-local: the shared header says nothing about threads, whose ids repeat across processes (every
-        // container's main thread is 1 in a PID-1 process).
-        _ownerThread = Environment.CurrentManagedThreadId;
+        // container's main thread is 1 in a PID-1 process). The address of a local names this thread by its stack
+        // (see ThreadStack): a store, where reading the thread id would be a call.
+        byte anchor;
+        _ownerStack = (nuint)(&anchor);
         // A plain increment: only the holder writes it, and the line is the lock word's, which this thread just took.
         AcquisitionsOf(lockWord)++;
     }
@@ -71,7 +73,7 @@ internal sealed unsafe partial class SegmentCore
         long begin = Stopwatch.GetTimestamp();
         ulong current = Volatile.Read(ref *lockWord);
         if (!LockWord.IsFree(current) &&
-            ((LockWord.Token(current) == _token && _ownerThread == Environment.CurrentManagedThreadId) || HeldByThisThreadElsewhere(current)))
+            ((LockWord.Token(current) == _token && ThreadStack.IsOnCurrentStack(_ownerStack)) || HeldByThisThreadElsewhere(current)))
             throw new LockRecursionException($"This thread already holds the lock of segment '{Name}'. Dispose the first guard before locking again; the lock is not recursive.");
 
         // A short spin: the typical critical section is a few field writes, over before a sleep could even start.
@@ -200,9 +202,7 @@ internal sealed unsafe partial class SegmentCore
     public void Exit(ulong acquired)
     {
         ulong* lockWord = _releaseWord;
-        if (lockWord == null)
-            return; // the view is gone; nothing of it can be touched
-        _ownerThread = 0;
+        _ownerStack = 0;
         // While the lock is held only a waiter setting the waiters bit can change the word, so when it is still exactly
         // what this holder wrote, a plain (release) store frees it: one atomic per lock/unlock pair instead of two. A
         // waiter that sets the bit between the read and the store loses it, harmlessly: its futex wait compares against
@@ -210,10 +210,35 @@ internal sealed unsafe partial class SegmentCore
         // be asleep, and then it wakes at its next poll (LivenessIntervalMs) and finds the lock free.
         // The watcher count sits on the lock word's cache line, which this holder owns: reading it is nearly free, and
         // while it is zero nobody needs telling (see SegmentCore.Watching).
-        if (((uint)acquired & LockWord.Waiters) == 0 && WatchersOf(lockWord) == 0 && Volatile.Read(ref *lockWord) == acquired)
+        if (lockWord != null && ((uint)acquired & LockWord.Waiters) == 0 && WatchersOf(lockWord) == 0 && Volatile.Read(ref *lockWord) == acquired)
+        {
             Volatile.Write(ref *lockWord, LockWord.Released(acquired));
-        else
-            ExitSlow(lockWord, acquired);
+            if (_disposeDeferred == 0)
+                return;
+            lockWord = null; // released: only the deferred disposal is left
+        }
+        ExitRest(lockWord, acquired);
+    }
+
+    /// <summary>Everything but the plain release: a release that wakes or tells watchers, and a disposal deferred to this release.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ExitRest(ulong* lockWord, ulong acquired)
+    {
+        // A null word here: the view is gone (nothing of it can be touched), or the caller already released.
+        if (lockWord != null)
+        {
+            // Counted as a slow user: after the release CAS this still touches the header (watchers, futex wake),
+            // and a Dispose on another thread that sees the lock free must not unmap under it.
+            Interlocked.Increment(ref _slowUsers);
+            try
+            {
+                ExitSlow(lockWord, acquired);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _slowUsers);
+            }
+        }
         if (_disposeDeferred != 0)
             FinishDeferredDispose();
     }

@@ -31,8 +31,8 @@ internal sealed unsafe partial class SegmentCore : IDisposable
     private readonly int _slotIndex = -1;
     private readonly ulong _slotOwner;
 
-    /// <summary>The managed thread id of the thread of this process holding the lock through this view, or 0 (for the recursion check).</summary>
-    private int _ownerThread;
+    /// <summary>An address on the stack of the thread of this process holding the lock through this view, or 0 (for the recursion check, see <see cref="ThreadStack"/>).</summary>
+    private nuint _ownerStack;
     /// <summary>1 once Dispose was called while a guard of this view was live: the guard's release finishes it.</summary>
     private int _disposeDeferred;
     /// <summary>Threads inside a slow path (waiting for the lock, retrying a read); Dispose waits until they left.</summary>
@@ -98,12 +98,11 @@ internal sealed unsafe partial class SegmentCore : IDisposable
     private bool HeldByThisThreadElsewhere(ulong word)
     {
         uint token = LockWord.Token(word);
-        int me = Environment.CurrentManagedThreadId;
         lock (s_open)
         {
             foreach (SegmentCore other in s_open)
             {
-                if (other != this && other._token == token && other._ownerThread == me && other.Location == Location && other.IsFileBacked == IsFileBacked)
+                if (other != this && other._token == token && ThreadStack.IsOnCurrentStack(other._ownerStack) && other.Location == Location && other.IsFileBacked == IsFileBacked)
                     return true;
             }
         }
@@ -193,10 +192,31 @@ internal sealed unsafe partial class SegmentCore : IDisposable
         _stopWatching.Cancel();
         InterruptWaits();
         ulong* word = _releaseWord;
-        if (word != null && !IsReadOnly && LockWord.Token(Volatile.Read(ref *word)) == _token)
+        if (word != null && !IsReadOnly && LockWord.Token(Volatile.Read(ref *word)) == _token && !ReleasedAtOnce(word))
             return; // a guard of this view is live: its release finishes the disposal
         WaitForSlowUsers();
         Finish();
+    }
+
+    /// <summary>
+    /// Whether the live guard of this view is being released right now, by another thread. That thread's plain
+    /// release store and its later look at <see cref="_disposeDeferred"/> are not ordered against this thread's write
+    /// of the flag (x64 lets a load pass an earlier store), so both could conclude the other finishes the disposal. A
+    /// release in progress shows within a few spins: then this thread finishes (<see cref="Finish"/> runs once). A
+    /// word still held after that belongs to a holder that has not begun releasing, and will see the flag.
+    /// </summary>
+    private bool ReleasedAtOnce(ulong* word)
+    {
+        if (ThreadStack.IsOnCurrentStack(_ownerStack))
+            return false; // this thread's own guard: its release comes later on this thread and sees the flag
+        var spinner = new SpinWait();
+        for (int i = 0; i < 10; i++)
+        {
+            if (LockWord.Token(Volatile.Read(ref *word)) != _token)
+                return true;
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
+        return false;
     }
 
     /// <summary>Called by a guard's release when Dispose came while it was live.</summary>

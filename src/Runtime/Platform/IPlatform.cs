@@ -46,6 +46,12 @@ internal interface IPlatform
 
     /// <summary>The names of the named segments that exist, for tools.</summary>
     IEnumerable<string> EnumerateNames(SharedSegmentOptions options);
+
+    /// <summary>
+    /// The address range of the calling thread's stack, [low, high), for telling whether an address lies on this
+    /// thread's stack (the lock's recursion check, slow path only). False when the platform cannot say.
+    /// </summary>
+    bool TryGetCurrentThreadStack(out nuint low, out nuint high);
 }
 
 /// <summary>A mapped view of a segment's backing object, with the kernel waiting primitive for its lock.</summary>

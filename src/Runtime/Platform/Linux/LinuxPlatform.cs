@@ -185,4 +185,41 @@ internal sealed unsafe partial class LinuxPlatform : UnixPlatform
 
     [LibraryImport("libc", EntryPoint = "linkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int LinkAt(int oldDirFd, string oldPath, int newDirFd, string newPath, int flags);
+
+    public override bool TryGetCurrentThreadStack(out nuint low, out nuint high)
+    {
+        low = high = 0;
+        // pthread_attr_t is 56 bytes on x64 glibc and 64 on arm64; musl's is smaller. Room for any of them.
+        byte* attributes = stackalloc byte[128];
+        try
+        {
+            if (PthreadGetAttrNp(PthreadSelf(), attributes) != 0)
+                return false;
+            void* address;
+            nuint size;
+            int result = PthreadAttrGetStack(attributes, &address, &size);
+            PthreadAttrDestroy(attributes);
+            if (result != 0 || size == 0)
+                return false;
+            low = (nuint)address;
+            high = low + size;
+            return true;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return false; // a C library older than glibc 2.34 keeps these in libpthread
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "pthread_self")]
+    private static partial nuint PthreadSelf();
+
+    [LibraryImport("libc", EntryPoint = "pthread_getattr_np")]
+    private static partial int PthreadGetAttrNp(nuint thread, byte* attributes);
+
+    [LibraryImport("libc", EntryPoint = "pthread_attr_getstack")]
+    private static partial int PthreadAttrGetStack(byte* attributes, void** address, nuint* size);
+
+    [LibraryImport("libc", EntryPoint = "pthread_attr_destroy")]
+    private static partial int PthreadAttrDestroy(byte* attributes);
 }

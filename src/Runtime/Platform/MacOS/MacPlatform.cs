@@ -151,4 +151,23 @@ internal sealed unsafe partial class MacPlatform : UnixPlatform
 
     [LibraryImport("libc", EntryPoint = "proc_pidinfo")]
     private static partial int ProcPidInfo(int pid, int flavor, ulong argument, byte* buffer, int size);
+
+    public override bool TryGetCurrentThreadStack(out nuint low, out nuint high)
+    {
+        // pthread_get_stackaddr_np gives the top (stacks grow down); the size runs down from there.
+        nuint thread = PthreadSelf();
+        high = (nuint)PthreadGetStackAddrNp(thread);
+        nuint size = PthreadGetStackSizeNp(thread);
+        low = high - size;
+        return high != 0 && size != 0;
+    }
+
+    [LibraryImport("libc", EntryPoint = "pthread_self")]
+    private static partial nuint PthreadSelf();
+
+    [LibraryImport("libc", EntryPoint = "pthread_get_stackaddr_np")]
+    private static partial void* PthreadGetStackAddrNp(nuint thread);
+
+    [LibraryImport("libc", EntryPoint = "pthread_get_stacksize_np")]
+    private static partial nuint PthreadGetStackSizeNp(nuint thread);
 }

@@ -32,6 +32,8 @@ internal abstract unsafe class UnixPlatform : IPlatform
 
     public abstract ProcessIdentity CurrentProcess { get; }
 
+    public abstract bool TryGetCurrentThreadStack(out nuint low, out nuint high);
+
     public abstract void Wait(uint* word, uint expected, int timeoutMs);
 
     public abstract int Wake(uint* word, int count);

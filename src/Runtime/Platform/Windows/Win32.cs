@@ -75,6 +75,10 @@ internal static unsafe partial class Win32
     [LibraryImport(Kernel32, SetLastError = true)]
     public static partial int UnmapViewOfFile(void* address);
 
+    /// <summary>The calling thread's stack, [low, high) (Windows 8 and later).</summary>
+    [LibraryImport(Kernel32)]
+    public static partial void GetCurrentThreadStackLimits(out nuint low, out nuint high);
+
     /// <summary>Fills a MEMORY_BASIC_INFORMATION; read it with <see cref="RegionSizeOffset"/>.</summary>
     [LibraryImport(Kernel32, SetLastError = true)]
     public static partial nuint VirtualQuery(void* address, byte* buffer, nuint length);

@@ -46,6 +46,12 @@ internal sealed unsafe class WindowsPlatform : IPlatform
     /// <summary>Windows offers no supported way to list the named sections of a namespace.</summary>
     public IEnumerable<string> EnumerateNames(SharedSegmentOptions options) => Array.Empty<string>();
 
+    public bool TryGetCurrentThreadStack(out nuint low, out nuint high)
+    {
+        Win32.GetCurrentThreadStackLimits(out low, out high);
+        return high > low;
+    }
+
     public PlatformMapping Open(MappingRequest request, DateTime deadlineUtc)
     {
         void* descriptor = request.ReadOnly ? null : WindowsSecurity.CreateDescriptor(request.Options.Sharing);
