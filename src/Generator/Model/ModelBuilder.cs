@@ -144,17 +144,8 @@ internal static class ModelBuilder
         return text.ToString();
     }
 
-    /// <summary>The same hash as the runtime's <c>SegmentLayout.ComputeFingerprint</c>.</summary>
-    public static ulong Fingerprint(string description)
-    {
-        ulong hash = Format.Fnv1a.OffsetBasis;
-        foreach (char c in description)
-        {
-            hash = Format.Fnv1a.Add(hash, (byte)c);
-            hash = Format.Fnv1a.Add(hash, (byte)(c >> 8));
-        }
-        return hash == 0 ? 1 : hash;
-    }
+    /// <summary>The runtime's <c>SegmentLayout.ComputeFingerprint</c>: the same linked source computes both.</summary>
+    public static ulong Fingerprint(string description) => Format.LayoutFingerprint.Compute(description);
 
     private static MemberModel? BuildMember(LayoutCalculator.FieldLayout layout, HashSet<string> taken)
     {
