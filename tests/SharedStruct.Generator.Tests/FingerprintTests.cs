@@ -46,6 +46,8 @@ public sealed class FingerprintTests
     [InlineData("properties", "public int Flags;", "public int Flags;\n    public bool IsSet => Flags != 0;")]
     [InlineData("constants and statics", "public int Flags;", "public int Flags;\n    public const int Max = 3;\n    public static long Shared;")]
     [InlineData("lock timeout", "[SharedSegment(\"demo.counter\")]", "[SharedSegment(\"demo.counter\", LockTimeoutMilliseconds = 50)]")]
+    [InlineData("namespace", "namespace Demo;", "namespace Sidecar.Monitoring;")]
+    [InlineData("type name", "partial struct Counter", "partial struct HitCounter")]
     public void NonLayoutChangesKeepIt(string what, string from, string to)
     {
         string changed = Baseline.Replace(from, to);
@@ -65,6 +67,16 @@ public sealed class FingerprintTests
             "field Flags int32 offset=8 size=4\n" +
             "field Note char[100] offset=12 size=200",
             model.Description);
+    }
+
+    [Fact]
+    public void TheDescriptionStillNamesTheStructThatTheFingerprintLeavesOut()
+    {
+        SegmentModel service = Model(Baseline.Replace("namespace Demo;", "namespace Service;"));
+        SegmentModel sidecar = Model(Baseline.Replace("namespace Demo;", "namespace Sidecar;"));
+        Assert.Contains("struct Service.Counter size=216", service.Description);
+        Assert.Contains("struct Sidecar.Counter size=216", sidecar.Description);
+        Assert.Equal(service.Fingerprint, sidecar.Fingerprint);
     }
 
     private static ulong Fingerprint(string source) => Model(source).Fingerprint;
