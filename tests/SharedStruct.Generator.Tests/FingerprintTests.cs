@@ -79,6 +79,49 @@ public sealed class FingerprintTests
         Assert.Equal(service.Fingerprint, sidecar.Fingerprint);
     }
 
+    [Fact]
+    public void EnumMembersAreDescribedForToolsButNotFingerprinted()
+    {
+        const string Source = """
+            using SharedStruct;
+
+            namespace Demo;
+
+            public enum Mode : short { Idle = 0, Busy = 7, Broken = -1 }
+
+            [System.Flags]
+            public enum Access : byte { None = 0, Read = 1, Write = 2 }
+
+            public struct Inner { public Mode Mode; }
+
+            [SharedSegment("demo.machine")]
+            public partial struct Machine
+            {
+                public Mode State;
+                public Access Rights;
+                public Inner Nested;
+                public int Count;
+            }
+            """;
+        SegmentModel model = Model(Source);
+        Assert.Equal(
+            "sharedstruct-layout 1\n" +
+            "struct Demo.Machine size=12 kind=Sequential pack=0\n" +
+            "field State int16 offset=0 size=2\n" +
+            "field Rights uint8 offset=2 size=1\n" +
+            "field Nested.Mode int16 offset=4 size=2\n" +
+            "field Count int32 offset=8 size=4\n" +
+            "enum State Idle=0 Busy=7 Broken=-1\n" +
+            "enum Rights flags None=0 Read=1 Write=2\n" +
+            "enum Nested.Mode Idle=0 Busy=7 Broken=-1",
+            model.Description);
+
+        // A new member moves no byte: the fingerprint stays, so builds with and without it share the segment.
+        Assert.Equal(model.Fingerprint, Model(Source.Replace("Broken = -1", "Broken = -1, Stopped = 9")).Fingerprint);
+        // The twin: the enum's underlying type does move bytes, and changes it.
+        Assert.NotEqual(model.Fingerprint, Model(Source.Replace("enum Mode : short", "enum Mode : int")).Fingerprint);
+    }
+
     private static ulong Fingerprint(string source) => Model(source).Fingerprint;
 
     internal static SegmentModel Model(string source)
