@@ -30,16 +30,18 @@ public readonly struct SegmentLayout : IEquatable<SegmentLayout>
 
     private readonly string? _description;
 
-    /// <summary>Computes the 64-bit FNV-1a hash of a layout description, the fingerprint the generator uses.</summary>
+    /// <summary>Computes the fingerprint of a layout description, the one the generator uses.</summary>
+    /// <remarks>
+    /// For a canonical description (it starts with <c>sharedstruct-layout</c>) the 64-bit FNV-1a hash covers the
+    /// struct line without the struct's name and every <c>field</c> line (names, types, offsets, sizes, nested fields
+    /// flattened): the same fields declared in another namespace, or under another type name, give the same
+    /// fingerprint, so programs built apart share a segment. Other lines are annotations for tools and are not
+    /// hashed. Any other text is hashed whole.
+    /// </remarks>
     public static ulong ComputeFingerprint(string description)
     {
-        ulong hash = Format.Fnv1a.OffsetBasis;
-        foreach (char c in description)
-        {
-            hash = Format.Fnv1a.Add(hash, (byte)c);
-            hash = Format.Fnv1a.Add(hash, (byte)(c >> 8));
-        }
-        return hash == 0 ? 1 : hash;
+        ArgumentNullException.ThrowIfNull(description);
+        return Format.LayoutFingerprint.Compute(description);
     }
 
     /// <inheritdoc/>

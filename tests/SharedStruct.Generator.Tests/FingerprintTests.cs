@@ -46,6 +46,8 @@ public sealed class FingerprintTests
     [InlineData("properties", "public int Flags;", "public int Flags;\n    public bool IsSet => Flags != 0;")]
     [InlineData("constants and statics", "public int Flags;", "public int Flags;\n    public const int Max = 3;\n    public static long Shared;")]
     [InlineData("lock timeout", "[SharedSegment(\"demo.counter\")]", "[SharedSegment(\"demo.counter\", LockTimeoutMilliseconds = 50)]")]
+    [InlineData("namespace", "namespace Demo;", "namespace Sidecar.Monitoring;")]
+    [InlineData("type name", "partial struct Counter", "partial struct HitCounter")]
     public void NonLayoutChangesKeepIt(string what, string from, string to)
     {
         string changed = Baseline.Replace(from, to);
@@ -65,6 +67,59 @@ public sealed class FingerprintTests
             "field Flags int32 offset=8 size=4\n" +
             "field Note char[100] offset=12 size=200",
             model.Description);
+    }
+
+    [Fact]
+    public void TheDescriptionStillNamesTheStructThatTheFingerprintLeavesOut()
+    {
+        SegmentModel service = Model(Baseline.Replace("namespace Demo;", "namespace Service;"));
+        SegmentModel sidecar = Model(Baseline.Replace("namespace Demo;", "namespace Sidecar;"));
+        Assert.Contains("struct Service.Counter size=216", service.Description);
+        Assert.Contains("struct Sidecar.Counter size=216", sidecar.Description);
+        Assert.Equal(service.Fingerprint, sidecar.Fingerprint);
+    }
+
+    [Fact]
+    public void EnumMembersAreDescribedForToolsButNotFingerprinted()
+    {
+        const string Source = """
+            using SharedStruct;
+
+            namespace Demo;
+
+            public enum Mode : short { Idle = 0, Busy = 7, Broken = -1 }
+
+            [System.Flags]
+            public enum Access : byte { None = 0, Read = 1, Write = 2 }
+
+            public struct Inner { public Mode Mode; }
+
+            [SharedSegment("demo.machine")]
+            public partial struct Machine
+            {
+                public Mode State;
+                public Access Rights;
+                public Inner Nested;
+                public int Count;
+            }
+            """;
+        SegmentModel model = Model(Source);
+        Assert.Equal(
+            "sharedstruct-layout 1\n" +
+            "struct Demo.Machine size=12 kind=Sequential pack=0\n" +
+            "field State int16 offset=0 size=2\n" +
+            "field Rights uint8 offset=2 size=1\n" +
+            "field Nested.Mode int16 offset=4 size=2\n" +
+            "field Count int32 offset=8 size=4\n" +
+            "enum State Idle=0 Busy=7 Broken=-1\n" +
+            "enum Rights flags None=0 Read=1 Write=2\n" +
+            "enum Nested.Mode Idle=0 Busy=7 Broken=-1",
+            model.Description);
+
+        // A new member moves no byte: the fingerprint stays, so builds with and without it share the segment.
+        Assert.Equal(model.Fingerprint, Model(Source.Replace("Broken = -1", "Broken = -1, Stopped = 9")).Fingerprint);
+        // The twin: the enum's underlying type does move bytes, and changes it.
+        Assert.NotEqual(model.Fingerprint, Model(Source.Replace("enum Mode : short", "enum Mode : int")).Fingerprint);
     }
 
     private static ulong Fingerprint(string source) => Model(source).Fingerprint;

@@ -111,6 +111,20 @@ switch (verb)
         }
         break;
     }
+    case "try-read":
+    {
+        // One snapshot through a writable view with a bounded wait; prints what happened, never throws.
+        using var seg = SharedSegment<TestPayload>.Open(target, options);
+        try
+        {
+            Console.WriteLine($"read value={seg.ReadSnapshot(TimeSpan.FromMilliseconds(Arg(2))).Value}");
+        }
+        catch (TimeoutException)
+        {
+            Console.WriteLine("timeout");
+        }
+        break;
+    }
     case "init-hang":
     {
         // Creates the segment and dies (is killed) inside its initializer, half-way through it.

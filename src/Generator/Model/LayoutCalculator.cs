@@ -19,7 +19,9 @@ internal sealed class LayoutCalculator
 
     /// <summary>A leaf of a flattened layout: a primitive, enum or fixed/inline array of primitives.</summary>
     /// <param name="Suffix">Appended to the field name: empty, ".X", "[2].Y".</param>
-    internal readonly record struct Leaf(string Suffix, string Type, int Offset, int Size);
+    /// <param name="Enum">For an enum (or an inline array of one): its members as the description's <c>enum</c> line
+    /// writes them (<c>Idle=0 Busy=7</c>, <c>flags Read=1 Write=2</c>); null otherwise.</param>
+    internal readonly record struct Leaf(string Suffix, string Type, int Offset, int Size, string? Enum = null);
 
     internal sealed record TypeLayout(int Size, int Alignment, IReadOnlyList<Leaf> Leaves);
 
@@ -115,7 +117,7 @@ internal sealed class LayoutCalculator
         if (depth > MaxDepth)
             return null;
         if (Primitive(type) is { } primitive)
-            return new TypeLayout(primitive.Size, primitive.Alignment, new[] { new Leaf("", primitive.Name, 0, primitive.Size) });
+            return new TypeLayout(primitive.Size, primitive.Alignment, new[] { new Leaf("", primitive.Name, 0, primitive.Size, EnumMembers(type)) });
         if (type is not INamedTypeSymbol named || named.TypeKind != TypeKind.Struct || !IsFromSource(named))
             return null;
 
@@ -143,14 +145,14 @@ internal sealed class LayoutCalculator
             var leaves = new List<Leaf>();
             if (element.Leaves.Count == 1 && element.Leaves[0].Suffix.Length == 0 && element.Leaves[0].Size == element.Size && !element.Leaves[0].Type.EndsWith("]", StringComparison.Ordinal))
             {
-                leaves.Add(new Leaf("", $"{element.Leaves[0].Type}[{length}]", 0, (int)total));
+                leaves.Add(new Leaf("", $"{element.Leaves[0].Type}[{length}]", 0, (int)total, element.Leaves[0].Enum));
             }
             else
             {
                 for (int i = 0; i < length; i++)
                 {
                     foreach (Leaf leaf in element.Leaves)
-                        leaves.Add(new Leaf($"[{i}]{leaf.Suffix}", leaf.Type, i * element.Size + leaf.Offset, leaf.Size));
+                        leaves.Add(new Leaf($"[{i}]{leaf.Suffix}", leaf.Type, i * element.Size + leaf.Offset, leaf.Size, leaf.Enum));
                 }
             }
             return new TypeLayout((int)total, element.Alignment, leaves);
@@ -164,9 +166,43 @@ internal sealed class LayoutCalculator
         {
             string name = "." + LayoutName(field.Field);
             foreach (Leaf leaf in field.Layout.Leaves)
-                nested.Add(new Leaf(name + leaf.Suffix, leaf.Type, field.Offset + leaf.Offset, leaf.Size));
+                nested.Add(new Leaf(name + leaf.Suffix, leaf.Type, field.Offset + leaf.Offset, leaf.Size, leaf.Enum));
         }
         return new TypeLayout(result.Size, result.Alignment, nested);
+    }
+
+    /// <summary>Enums with more members than this get no <c>enum</c> line: the description must fit the segment header.</summary>
+    public const int MaxEnumMembers = 64;
+
+    /// <summary>
+    /// An enum's members for the description, in declaration order: <c>Name=Value</c> separated by spaces, led by
+    /// <c>flags</c> for a <c>[Flags]</c> enum; null for anything that is not an enum, or an enum too large to list.
+    /// </summary>
+    private static string? EnumMembers(ITypeSymbol type)
+    {
+        if (type is not INamedTypeSymbol { TypeKind: TypeKind.Enum } named)
+            return null;
+        var text = new System.Text.StringBuilder();
+        foreach (AttributeData attribute in named.GetAttributes())
+        {
+            if (IsAttribute(attribute, "FlagsAttribute", "System"))
+            {
+                text.Append("flags");
+                break;
+            }
+        }
+        int count = 0;
+        foreach (ISymbol member in named.GetMembers())
+        {
+            if (member is not IFieldSymbol { HasConstantValue: true, ConstantValue: { } value } field)
+                continue;
+            if (++count > MaxEnumMembers)
+                return null;
+            if (text.Length > 0)
+                text.Append(' ');
+            text.Append(field.Name).Append('=').Append(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return count == 0 ? null : text.ToString();
     }
 
     /// <summary>The name a field has in the layout description: an auto-property's name for its backing field.</summary>

@@ -122,6 +122,9 @@ internal static class ModelBuilder
             new EquatableArray<MemberModel>(members.ToArray()));
     }
 
+    /// <summary>The bytes a segment header stores of a description (the runtime's <c>SegmentHeader.DescriptionCapacity</c>).</summary>
+    private const int DescriptionCapacity = 8192 - 256;
+
     /// <summary>The canonical layout description (see docs/generator.md).</summary>
     public static string Describe(INamedTypeSymbol type, LayoutCalculator.StructLayoutResult layout)
     {
@@ -131,6 +134,7 @@ internal static class ModelBuilder
             .Append(" size=").Append(layout.Size.ToString(CultureInfo.InvariantCulture))
             .Append(" kind=").Append(layout.Kind)
             .Append(" pack=").Append(layout.Pack.ToString(CultureInfo.InvariantCulture));
+        var enums = new StringBuilder();
         foreach (LayoutCalculator.FieldLayout field in layout.Fields)
         {
             string name = LayoutCalculator.LayoutName(field.Field);
@@ -139,22 +143,20 @@ internal static class ModelBuilder
                 text.Append("\nfield ").Append(name).Append(leaf.Suffix).Append(' ').Append(leaf.Type)
                     .Append(" offset=").Append((field.Offset + leaf.Offset).ToString(CultureInfo.InvariantCulture))
                     .Append(" size=").Append(leaf.Size.ToString(CultureInfo.InvariantCulture));
+                if (leaf.Enum is not null)
+                    enums.Append("\nenum ").Append(name).Append(leaf.Suffix).Append(' ').Append(leaf.Enum);
             }
         }
+        // Enum member names are an annotation for tools, after the fields: not fingerprinted (a new member does not move
+        // any byte), ignored with a note by tools that predate them, and left out when they would make the description
+        // too long for the segment header, which would then store no description at all.
+        if (enums.Length > 0 && Encoding.UTF8.GetByteCount(text.ToString()) + Encoding.UTF8.GetByteCount(enums.ToString()) <= DescriptionCapacity)
+            text.Append(enums);
         return text.ToString();
     }
 
-    /// <summary>The same hash as the runtime's <c>SegmentLayout.ComputeFingerprint</c>.</summary>
-    public static ulong Fingerprint(string description)
-    {
-        ulong hash = Format.Fnv1a.OffsetBasis;
-        foreach (char c in description)
-        {
-            hash = Format.Fnv1a.Add(hash, (byte)c);
-            hash = Format.Fnv1a.Add(hash, (byte)(c >> 8));
-        }
-        return hash == 0 ? 1 : hash;
-    }
+    /// <summary>The runtime's <c>SegmentLayout.ComputeFingerprint</c>: the same linked source computes both.</summary>
+    public static ulong Fingerprint(string description) => Format.LayoutFingerprint.Compute(description);
 
     private static MemberModel? BuildMember(LayoutCalculator.FieldLayout layout, HashSet<string> taken)
     {

@@ -101,8 +101,18 @@ public sealed class SegmentInfo
     /// </summary>
     public byte[]? Payload { get; internal set; }
 
-    /// <summary>True when <see cref="Payload"/> was copied while a dead holder still held the lock.</summary>
+    /// <summary>
+    /// True when <see cref="Payload"/> is not a consistent copy and may mix two states: a dead holder left the lock
+    /// held (its bytes as it left them), a live holder kept it the whole time (<see cref="PayloadReadWhileHeld"/>), or
+    /// writers changed the payload under every read attempt.
+    /// </summary>
     public bool PayloadMayBeTorn { get; internal set; }
+
+    /// <summary>
+    /// True when <see cref="Payload"/> was copied while one process held the lock through every read attempt (it is
+    /// alive, perhaps asleep inside its critical section): the bytes are what it had written so far, possibly mid-update.
+    /// </summary>
+    public bool PayloadReadWhileHeld { get; internal set; }
 
     /// <summary>
     /// True when no process has the segment open (no writer, no read-only reader) or holds its lock: nobody is using it.

@@ -181,23 +181,40 @@ public static unsafe class SegmentInspector
 
     private static bool OtherNamespace(ulong theirs, ulong mine) => theirs != 0 && mine != 0 && theirs != mine;
 
+    /// <summary>How long one holder may keep the lock, unmoved, before the inspector stops waiting for a consistent copy.</summary>
+    private const int HeldQuietMs = 200;
+
     private static byte[] CopyPayload(byte* payload, long size, ulong* lockWord, SegmentInfo info, out bool torn)
     {
         var bytes = new byte[size];
         fixed (byte* destination = bytes)
         {
+            // Whether every failed attempt found the same holding (one lock word, waiters bit aside): then the payload
+            // did not change under the reads, a holder simply kept the lock, and waiting longer would not help.
+            ulong held = 0;
+            bool sameHolding = true;
+            long heldSince = Environment.TickCount64;
             for (int attempt = 0; attempt < 1000; attempt++)
             {
-                if (SegmentCore.TryCopyOnce(payload, destination, size, lockWord, out _))
+                if (SegmentCore.TryCopyOnce(payload, destination, size, lockWord, out ulong observed))
                 {
                     torn = false;
                     return bytes;
                 }
+                ulong clean = observed & ~(ulong)LockWord.Waiters;
+                if (LockWord.IsFree(observed) || (held != 0 && clean != held))
+                    sameHolding = false;
+                if (held == 0 && !LockWord.IsFree(observed))
+                    held = clean;
                 if (info.HolderPid is not null && !info.HolderAlive)
                     break; // a dead holder will not finish: show what it left
+                if (sameHolding && held != 0 && Environment.TickCount64 - heldSince >= HeldQuietMs)
+                    break;
                 Thread.Sleep(1);
             }
             Buffer.MemoryCopy(payload, destination, size, size);
+            ulong after = Volatile.Read(ref *lockWord) & ~(ulong)LockWord.Waiters;
+            info.PayloadReadWhileHeld = sameHolding && held != 0 && after == held && info.HolderAlive;
         }
         torn = true;
         return bytes;

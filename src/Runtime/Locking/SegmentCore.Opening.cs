@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Text;
 using System.Threading;
@@ -152,14 +154,8 @@ internal sealed unsafe partial class SegmentCore
         string? problem = HeaderValidation.ReadyProblem(mapping.Pointer, mapping.Length);
         if (problem is not null)
             throw new InvalidDataException($"{what} {problem}.{(HeaderValidation.IsVersionProblem(mapping.Pointer) ? "" : untouched)}");
-        if (h->Fingerprint != shape.Fingerprint || h->PayloadSize != (ulong)shape.PayloadSize)
-        {
-            string stored = ReadDescription(mapping.Pointer) ?? "(not stored)";
-            throw new SegmentLayoutMismatchException(shape.Name, shape.Fingerprint, shape.PayloadSize, h->Fingerprint, (long)h->PayloadSize,
-                $"{what} was created for a different payload layout: it holds fingerprint 0x{h->Fingerprint:X16} with a {h->PayloadSize}-byte payload, " +
-                $"but this program expects fingerprint 0x{shape.Fingerprint:X16} with a {shape.PayloadSize}-byte payload. Another struct (or another build of it) made it. " +
-                RemedyForMismatch(shape.Name, options) + $" Stored layout: {FirstLine(stored)}");
-        }
+        if (h->PayloadSize != (ulong)shape.PayloadSize || (h->Fingerprint != shape.Fingerprint && !IsEarlierFingerprintOfThisLayout(mapping.Pointer, shape)))
+            throw Mismatch(what, mapping.Pointer, shape, options);
         if (mapping.Length < SegmentHeader.PayloadOffsetValue + shape.PayloadSize)
             throw new InvalidDataException($"{what} is truncated: {mapping.Length} bytes, but its header says the payload needs {SegmentHeader.PayloadOffsetValue + shape.PayloadSize}.{untouched}");
         return Attempt.Open;
@@ -225,6 +221,65 @@ internal sealed unsafe partial class SegmentCore
         _header->Checksum = ComputeChecksum((byte*)_header);
         Volatile.Write(ref _header->State, SegmentHeader.StateReady);
         _markers.ReleaseInit();
+    }
+
+    /// <summary>
+    /// Whether the segment was made by a build whose fingerprint hashed the whole description, struct name included,
+    /// for the layout this build expects: its stored fingerprint is the whole-text hash of its stored description
+    /// (which the header checksum covers), and that description, name left out, hashes to this build's fingerprint.
+    /// Such a segment holds the same bytes in the same places, so it is opened rather than refused.
+    /// </summary>
+    private static bool IsEarlierFingerprintOfThisLayout(byte* segment, Shape shape)
+    {
+        string? stored = ReadDescription(segment);
+        return stored is not null && LayoutFingerprint.IsCanonical(stored)
+            && ((SegmentHeader*)segment)->Fingerprint == LayoutFingerprint.ComputeWholeText(stored)
+            && LayoutFingerprint.Compute(stored) == shape.Fingerprint;
+    }
+
+    /// <summary>The most differences a mismatch message lists; the exception's Differences has them all.</summary>
+    private const int DifferencesInMessage = 12;
+
+    private static SegmentLayoutMismatchException Mismatch(string what, byte* segment, Shape shape, SharedSegmentOptions options)
+    {
+        var h = (SegmentHeader*)segment;
+        string? stored = ReadDescription(segment);
+        string expected = Encoding.UTF8.GetString(shape.Description);
+        IReadOnlyList<string> differences = LayoutDifferences.Compare(stored, expected);
+        var message = new StringBuilder();
+        message.Append(CultureInfo.InvariantCulture,
+            $"{what} was created for a different payload layout: it holds fingerprint 0x{h->Fingerprint:X16} with a {h->PayloadSize}-byte payload, ");
+        message.Append(CultureInfo.InvariantCulture,
+            $"but this program expects fingerprint 0x{shape.Fingerprint:X16} with a {shape.PayloadSize}-byte payload.");
+        if (differences.Count > 0)
+        {
+            message.Append(" What differs, from the segment's layout to this program's: ");
+            for (int i = 0; i < differences.Count && i < DifferencesInMessage; i++)
+                message.Append(i == 0 ? "" : "; ").Append(differences[i]);
+            if (differences.Count > DifferencesInMessage)
+                message.Append(CultureInfo.InvariantCulture, $"; and {differences.Count - DifferencesInMessage} more (see the exception's Differences)");
+            message.Append('.');
+            string? storedName = LayoutDifferences.StructName(stored);
+            string? expectedName = LayoutDifferences.StructName(expected);
+            if (storedName != expectedName)
+                message.Append(CultureInfo.InvariantCulture, $" (The segment was made for struct {storedName}, this program's is {expectedName}.)");
+        }
+        else if (stored is null)
+        {
+            message.Append(" The segment stores no layout description (its creator's was too long for the header), so the fields that differ cannot be named.");
+        }
+        else if (LayoutFingerprint.IsCanonical(stored) && LayoutFingerprint.IsCanonical(expected))
+        {
+            message.Append(" Both layout descriptions list the same fields at the same offsets: one of the fingerprints was not computed from its description (SegmentLayout.ComputeFingerprint).");
+        }
+        else
+        {
+            message.Append(" Another struct, or another build of it, made it. Stored layout: ").Append(FirstLine(stored))
+                .Append("; this program's: ").Append(FirstLine(expected)).Append('.');
+        }
+        message.Append(' ').Append(RemedyForMismatch(shape.Name, options));
+        return new SegmentLayoutMismatchException(shape.Name, shape.Fingerprint, shape.PayloadSize, h->Fingerprint, (long)h->PayloadSize,
+            expected, stored, differences, message.ToString());
     }
 
     private static string RemedyForMismatch(string name, SharedSegmentOptions options) =>

@@ -65,6 +65,10 @@ internal sealed unsafe partial class SegmentCore
             {
                 lastSeen = before;
                 lastChange = now;
+                // A reader that waits is a waiter too: note when it first saw this holding, as a waiting writer does,
+                // so tools can say how long the lock has been held. A read-only mapping cannot write the header.
+                if (!LockWord.IsFree(before) && !IsReadOnly)
+                    NoteHeld(before);
             }
             // The same rule as a waiting writer: judge the holder only after the word has stood still for a while.
             if (!LockWord.IsFree(before) && Stopwatch.GetElapsedTime(lastChange, now).TotalMilliseconds >= LivenessQuietMs && now >= nextLivenessCheck)

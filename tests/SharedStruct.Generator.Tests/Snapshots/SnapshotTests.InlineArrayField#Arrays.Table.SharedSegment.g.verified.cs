@@ -47,7 +47,7 @@ namespace Arrays
         /// The layout identity computed at compile time: a fingerprint of the canonical layout description. A process
         /// built with a different layout of <see cref="global::Arrays.Table"/> cannot open this segment.
         /// </summary>
-        public static global::SharedStruct.SegmentLayout Layout { get; } = new global::SharedStruct.SegmentLayout(0x823553E69973CEAEUL, "sharedstruct-layout 1\nstruct Arrays.Table size=28 kind=Sequential pack=0\nfield Version uint8 offset=0 size=1\nfield Counts int32[4] offset=4 size=16\nfield Cells[0].Row int16 offset=20 size=2\nfield Cells[0].Column int16 offset=22 size=2\nfield Cells[1].Row int16 offset=24 size=2\nfield Cells[1].Column int16 offset=26 size=2");
+        public static global::SharedStruct.SegmentLayout Layout { get; } = new global::SharedStruct.SegmentLayout(0x32C4E11F7A54AF5CUL, "sharedstruct-layout 1\nstruct Arrays.Table size=28 kind=Sequential pack=0\nfield Version uint8 offset=0 size=1\nfield Counts int32[4] offset=4 size=16\nfield Cells[0].Row int16 offset=20 size=2\nfield Cells[0].Column int16 offset=22 size=2\nfield Cells[1].Row int16 offset=24 size=2\nfield Cells[1].Column int16 offset=26 size=2");
 
         /// <summary>The lock timeout from <c>[SharedSegment]</c> (1000 ms), used by <see cref="Lock()"/> and the guarded accessors unless the options set one.</summary>
         public static global::System.TimeSpan DefaultLockTimeout { get; } = global::System.TimeSpan.FromMilliseconds(1000);

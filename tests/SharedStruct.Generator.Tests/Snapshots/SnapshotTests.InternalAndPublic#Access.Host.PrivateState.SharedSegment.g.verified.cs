@@ -49,7 +49,7 @@ namespace Access
             /// The layout identity computed at compile time: a fingerprint of the canonical layout description. A process
             /// built with a different layout of <see cref="global::Access.Host.PrivateState"/> cannot open this segment.
             /// </summary>
-            public static global::SharedStruct.SegmentLayout Layout { get; } = new global::SharedStruct.SegmentLayout(0xED3DD45C7BCF5507UL, "sharedstruct-layout 1\nstruct Access.Host.PrivateState size=4 kind=Sequential pack=0\nfield Value int32 offset=0 size=4");
+            public static global::SharedStruct.SegmentLayout Layout { get; } = new global::SharedStruct.SegmentLayout(0x5C61072DE3E7B641UL, "sharedstruct-layout 1\nstruct Access.Host.PrivateState size=4 kind=Sequential pack=0\nfield Value int32 offset=0 size=4");
 
             /// <summary>The lock timeout from <c>[SharedSegment]</c> (1000 ms), used by <see cref="Lock()"/> and the guarded accessors unless the options set one.</summary>
             public static global::System.TimeSpan DefaultLockTimeout { get; } = global::System.TimeSpan.FromMilliseconds(1000);

@@ -45,7 +45,7 @@ public sealed class GlobalStateSegment : global::System.IDisposable
     /// The layout identity computed at compile time: a fingerprint of the canonical layout description. A process
     /// built with a different layout of <see cref="global::GlobalState"/> cannot open this segment.
     /// </summary>
-    public static global::SharedStruct.SegmentLayout Layout { get; } = new global::SharedStruct.SegmentLayout(0x50654007A9449BABUL, "sharedstruct-layout 1\nstruct GlobalState size=8 kind=Sequential pack=0\nfield Ticks int64 offset=0 size=8");
+    public static global::SharedStruct.SegmentLayout Layout { get; } = new global::SharedStruct.SegmentLayout(0x838FAEF40022A877UL, "sharedstruct-layout 1\nstruct GlobalState size=8 kind=Sequential pack=0\nfield Ticks int64 offset=0 size=8");
 
     /// <summary>The lock timeout from <c>[SharedSegment]</c> (1000 ms), used by <see cref="Lock()"/> and the guarded accessors unless the options set one.</summary>
     public static global::System.TimeSpan DefaultLockTimeout { get; } = global::System.TimeSpan.FromMilliseconds(1000);

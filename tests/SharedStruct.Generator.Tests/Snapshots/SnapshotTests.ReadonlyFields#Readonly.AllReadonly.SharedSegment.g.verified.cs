@@ -47,7 +47,7 @@ namespace Readonly
         /// The layout identity computed at compile time: a fingerprint of the canonical layout description. A process
         /// built with a different layout of <see cref="global::Readonly.AllReadonly"/> cannot open this segment.
         /// </summary>
-        public static global::SharedStruct.SegmentLayout Layout { get; } = new global::SharedStruct.SegmentLayout(0x1FDC30A5878B87D7UL, "sharedstruct-layout 1\nstruct Readonly.AllReadonly size=16 kind=Sequential pack=0\nfield A int32 offset=0 size=4\nfield B float64 offset=8 size=8");
+        public static global::SharedStruct.SegmentLayout Layout { get; } = new global::SharedStruct.SegmentLayout(0xFAD5D94C0AC2E278UL, "sharedstruct-layout 1\nstruct Readonly.AllReadonly size=16 kind=Sequential pack=0\nfield A int32 offset=0 size=4\nfield B float64 offset=8 size=8");
 
         /// <summary>The lock timeout from <c>[SharedSegment]</c> (1000 ms), used by <see cref="Lock()"/> and the guarded accessors unless the options set one.</summary>
         public static global::System.TimeSpan DefaultLockTimeout { get; } = global::System.TimeSpan.FromMilliseconds(1000);

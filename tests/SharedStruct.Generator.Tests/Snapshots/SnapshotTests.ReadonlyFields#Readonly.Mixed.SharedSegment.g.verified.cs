@@ -47,7 +47,7 @@ namespace Readonly
         /// The layout identity computed at compile time: a fingerprint of the canonical layout description. A process
         /// built with a different layout of <see cref="global::Readonly.Mixed"/> cannot open this segment.
         /// </summary>
-        public static global::SharedStruct.SegmentLayout Layout { get; } = new global::SharedStruct.SegmentLayout(0x285ACF88303CC322UL, "sharedstruct-layout 1\nstruct Readonly.Mixed size=40 kind=Sequential pack=0\nfield Id int64 offset=0 size=8\nfield Version int32 offset=8 size=4\nfield Counter int64 offset=16 size=8\nfield Label char[8] offset=24 size=16");
+        public static global::SharedStruct.SegmentLayout Layout { get; } = new global::SharedStruct.SegmentLayout(0xA3D67ECF30D3E787UL, "sharedstruct-layout 1\nstruct Readonly.Mixed size=40 kind=Sequential pack=0\nfield Id int64 offset=0 size=8\nfield Version int32 offset=8 size=4\nfield Counter int64 offset=16 size=8\nfield Label char[8] offset=24 size=16");
 
         /// <summary>The lock timeout from <c>[SharedSegment]</c> (1000 ms), used by <see cref="Lock()"/> and the guarded accessors unless the options set one.</summary>
         public static global::System.TimeSpan DefaultLockTimeout { get; } = global::System.TimeSpan.FromMilliseconds(1000);

@@ -47,7 +47,7 @@ namespace Records
         /// The layout identity computed at compile time: a fingerprint of the canonical layout description. A process
         /// built with a different layout of <see cref="global::Records.Frozen"/> cannot open this segment.
         /// </summary>
-        public static global::SharedStruct.SegmentLayout Layout { get; } = new global::SharedStruct.SegmentLayout(0x45FD01792AD964E1UL, "sharedstruct-layout 1\nstruct Records.Frozen size=16 kind=Sequential pack=0\nfield A int32 offset=0 size=4\nfield B int64 offset=8 size=8");
+        public static global::SharedStruct.SegmentLayout Layout { get; } = new global::SharedStruct.SegmentLayout(0xF46E3E8AA905C01BUL, "sharedstruct-layout 1\nstruct Records.Frozen size=16 kind=Sequential pack=0\nfield A int32 offset=0 size=4\nfield B int64 offset=8 size=8");
 
         /// <summary>The lock timeout from <c>[SharedSegment]</c> (1000 ms), used by <see cref="Lock()"/> and the guarded accessors unless the options set one.</summary>
         public static global::System.TimeSpan DefaultLockTimeout { get; } = global::System.TimeSpan.FromMilliseconds(1000);

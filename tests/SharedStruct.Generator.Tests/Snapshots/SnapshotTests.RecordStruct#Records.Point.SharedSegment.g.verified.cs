@@ -47,7 +47,7 @@ namespace Records
         /// The layout identity computed at compile time: a fingerprint of the canonical layout description. A process
         /// built with a different layout of <see cref="global::Records.Point"/> cannot open this segment.
         /// </summary>
-        public static global::SharedStruct.SegmentLayout Layout { get; } = new global::SharedStruct.SegmentLayout(0x708E2F7EF7A0E3FCUL, "sharedstruct-layout 1\nstruct Records.Point size=16 kind=Sequential pack=0\nfield X int32 offset=0 size=4\nfield Y int32 offset=4 size=4\nfield Stamp int64 offset=8 size=8");
+        public static global::SharedStruct.SegmentLayout Layout { get; } = new global::SharedStruct.SegmentLayout(0xA36102D7E4DD90A8UL, "sharedstruct-layout 1\nstruct Records.Point size=16 kind=Sequential pack=0\nfield X int32 offset=0 size=4\nfield Y int32 offset=4 size=4\nfield Stamp int64 offset=8 size=8");
 
         /// <summary>The lock timeout from <c>[SharedSegment]</c> (1000 ms), used by <see cref="Lock()"/> and the guarded accessors unless the options set one.</summary>
         public static global::System.TimeSpan DefaultLockTimeout { get; } = global::System.TimeSpan.FromMilliseconds(1000);

@@ -47,7 +47,7 @@ namespace Demo
         /// The layout identity computed at compile time: a fingerprint of the canonical layout description. A process
         /// built with a different layout of <see cref="global::Demo.Counter"/> cannot open this segment.
         /// </summary>
-        public static global::SharedStruct.SegmentLayout Layout { get; } = new global::SharedStruct.SegmentLayout(0x9777725A3655899CUL, "sharedstruct-layout 1\nstruct Demo.Counter size=216 kind=Sequential pack=0\nfield Hits int64 offset=0 size=8\nfield Flags int32 offset=8 size=4\nfield Note char[100] offset=12 size=200");
+        public static global::SharedStruct.SegmentLayout Layout { get; } = new global::SharedStruct.SegmentLayout(0x0A395F8ED76AB98DUL, "sharedstruct-layout 1\nstruct Demo.Counter size=216 kind=Sequential pack=0\nfield Hits int64 offset=0 size=8\nfield Flags int32 offset=8 size=4\nfield Note char[100] offset=12 size=200");
 
         /// <summary>The lock timeout from <c>[SharedSegment]</c> (1000 ms), used by <see cref="Lock()"/> and the guarded accessors unless the options set one.</summary>
         public static global::System.TimeSpan DefaultLockTimeout { get; } = global::System.TimeSpan.FromMilliseconds(1000);

@@ -48,6 +48,69 @@ public class HolderTests
     }
 
     [Fact]
+    public void Inspect_of_a_segment_a_sleeping_live_process_holds_says_so_and_shows_a_possibly_torn_read()
+    {
+        using var t = new TestSegment();
+        using (SharedSegment<TestPayload> seg = SharedSegment<TestPayload>.Open(t.Name))
+        using (var g = seg.Lock(TimeSpan.FromSeconds(5)))
+            g.Value.Value = 41;
+        using var holder = ChildProcess.Start(["hold", t.Name]);
+        holder.Expect("locked");
+
+        ToolResult r = ToolRun.Run("inspect", t.Name);
+
+        Assert.True(r.ExitCode == ExitCodes.Ok, r.ToString());
+        Assert.DoesNotContain("changed under every read attempt", r.Output);
+        Assert.Contains($"Note: live process {holder.Pid} holds the lock and kept it while this read; the values below are a possibly-torn read", r.Output);
+        // What the holder wrote so far is shown: it set Shadow (the second long) to Value + 1 inside its critical section.
+        Assert.Contains("+0x0000  29 00 00 00 00 00 00 00  2a 00 00 00 00 00 00 00", r.Output);
+
+        // The twin: once the holder is gone (and its lock recovered), the copy is consistent and carries no note.
+        holder.KillHard();
+        using (SharedSegment<TestPayload> seg = SharedSegment<TestPayload>.Open(t.Name))
+        using (seg.Lock(TimeSpan.FromSeconds(10))) { }
+        ToolResult after = ToolRun.Run("inspect", t.Name);
+        Assert.DoesNotContain("possibly-torn", after.Output);
+        Assert.DoesNotContain("changed under every read attempt", after.Output);
+    }
+
+    [Fact]
+    public void Held_for_is_known_right_after_a_waiter_timed_out()
+    {
+        using var t = new TestSegment();
+        using (SharedSegment<TestPayload>.Open(t.Name)) { }
+        using var holder = ChildProcess.Start(["hold", t.Name]);
+        holder.Expect("locked");
+
+        // No waiter has seen the holding yet: nothing in the segment says since when.
+        Assert.Equal("unknown", Columns.Row(ToolRun.Run("list").Output, t.Name)[5]);
+
+        // A snapshot reader that times out is a waiter: afterwards the tool knows how long the lock has been held.
+        using (var reader = ChildProcess.Start(["try-read", t.Name, "50"]))
+        {
+            reader.Expect("timeout");
+            Assert.Equal(0, reader.WaitForExit());
+        }
+        string heldFor = Columns.Row(ToolRun.Run("list").Output, t.Name)[5];
+        Assert.NotEqual("unknown", heldFor);
+        Assert.Matches(@"^\d", heldFor);
+        Assert.StartsWith($"held by {holder.Pid} (alive), for ", Columns.Header(ToolRun.Run("inspect", t.Name).Output, "Lock"));
+        Assert.DoesNotContain("an unknown time", Columns.Header(ToolRun.Run("inspect", t.Name).Output, "Lock"));
+
+        // And so is a lock waiter that times out.
+        using var other = new TestSegment();
+        using (SharedSegment<TestPayload>.Open(other.Name)) { }
+        using var otherHolder = ChildProcess.Start(["hold", other.Name]);
+        otherHolder.Expect("locked");
+        using (var waiter = ChildProcess.Start(["try-lock", other.Name, "50"]))
+        {
+            waiter.Expect("timeout");
+            Assert.Equal(0, waiter.WaitForExit());
+        }
+        Assert.NotEqual("unknown", Columns.Row(ToolRun.Run("list").Output, other.Name)[5]);
+    }
+
+    [Fact]
     public void Delete_refuses_while_a_live_process_holds_the_lock_and_deletes_with_force()
     {
         using var t = new TestSegment();

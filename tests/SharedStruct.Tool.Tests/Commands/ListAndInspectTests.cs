@@ -50,6 +50,34 @@ public class ListAndInspectTests
     }
 
     [Fact]
+    public void Inspect_takes_the_earlier_whole_text_fingerprint_of_a_description_without_a_note()
+    {
+        // A segment made by a build whose fingerprint still hashed the struct's name: as valid as today's.
+        using var t = new TestSegment();
+        using SharedSegment<Probe> seg = SharedSegment<Probe>.Open(t.Name, null,
+            new SegmentLayout(SharedStruct.Format.LayoutFingerprint.ComputeWholeText(Probe.Description), Probe.Description));
+
+        ToolResult r = ToolRun.Run("inspect", t.Name);
+
+        Assert.True(r.ExitCode == ExitCodes.Ok, r.ToString());
+        Assert.DoesNotContain("does not hash to the stored fingerprint", r.Output);
+        Assert.Equal(new[] { "Hits", "int64", "0", "8", "0" }, Columns.Row(r.Output, "Hits"));
+    }
+
+    [Fact]
+    public void Inspect_notes_a_fingerprint_that_is_no_hash_of_the_stored_description()
+    {
+        // The twin: any other fingerprint still earns the note.
+        using var t = new TestSegment();
+        using SharedSegment<Probe> seg = SharedSegment<Probe>.Open(t.Name, null, new SegmentLayout(0x1234, Probe.Description));
+
+        ToolResult r = ToolRun.Run("inspect", t.Name);
+
+        Assert.True(r.ExitCode == ExitCodes.Ok, r.ToString());
+        Assert.Contains("does not hash to the stored fingerprint", r.Output);
+    }
+
+    [Fact]
     public void Inspect_with_file_decodes_a_file_backed_segment()
     {
         using var dir = new TempDirectory();

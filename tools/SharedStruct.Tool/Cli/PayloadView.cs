@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using SharedStruct.Format;
 using SharedStruct.Tool.Layout;
 
 namespace SharedStruct.Tool.Cli;
@@ -31,7 +32,9 @@ internal sealed record PayloadView(LayoutDescription? Layout, string? WhyHex, IR
     {
         if (Layout is null || info.LayoutDescription is null)
             yield break;
-        if (SegmentLayout.ComputeFingerprint(info.LayoutDescription) != info.Fingerprint)
+        // A segment made before the fingerprint left out the struct's name stores the whole-text hash: just as valid.
+        if (LayoutFingerprint.Compute(info.LayoutDescription) != info.Fingerprint &&
+            !(LayoutFingerprint.IsCanonical(info.LayoutDescription) && LayoutFingerprint.ComputeWholeText(info.LayoutDescription) == info.Fingerprint))
             yield return "the stored description does not hash to the stored fingerprint: it may not describe this payload exactly";
         if (Layout.Size is long size && size != info.PayloadSize)
             yield return $"the description says size={size}, the header says the payload is {info.PayloadSize} bytes";

@@ -44,9 +44,7 @@ internal static class InspectCommand
         foreach (string warning in view.Warnings(info))
             console.WriteLine("Note: " + warning + ".");
         if (info.PayloadMayBeTorn)
-            console.WriteLine(info.HolderPid is not null && !info.HolderAlive
-                ? $"Note: process {info.HolderPid} died holding the lock; these are the bytes it left, possibly mid-update."
-                : "Note: the payload changed under every read attempt; this copy may mix two updates.");
+            console.WriteLine(TornNote(info));
 
         console.WriteLine();
         if (view.IsDecoded)
@@ -68,6 +66,17 @@ internal static class InspectCommand
                 console.WriteLine($"  … {view.HiddenBytes} more bytes (--max-bytes to show more)");
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Why the payload shown is not a consistent copy, and what it is instead.</summary>
+    internal static string TornNote(SegmentInfo info)
+    {
+        if (info.HolderPid is not null && !info.HolderAlive)
+            return $"Note: process {info.HolderPid} died holding the lock; these are the bytes it left, possibly mid-update.";
+        if (info.PayloadReadWhileHeld)
+            return $"Note: live process {info.HolderPid} holds the lock and kept it while this read; the values below are a possibly-torn read " +
+                "(what it had written so far, perhaps mid-update), not a consistent snapshot.";
+        return "Note: the payload changed under every read attempt; this copy may mix two updates.";
     }
 
     internal static void WriteHeader(ToolConsole console, SegmentInfo info, PayloadView view)

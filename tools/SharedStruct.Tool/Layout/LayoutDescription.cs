@@ -28,4 +28,10 @@ internal sealed record LayoutDescription(
 /// <param name="Count">The element count for an array, or null for a scalar.</param>
 /// <param name="Offset">The byte offset in the payload.</param>
 /// <param name="Size">The size in bytes.</param>
-internal sealed record LayoutField(string Name, string TypeText, PrimitiveKind Element, int? Count, long Offset, long Size);
+/// <param name="Enum">The enum's members when the description lists them (an <c>enum</c> line), else null.</param>
+internal sealed record LayoutField(string Name, string TypeText, PrimitiveKind Element, int? Count, long Offset, long Size, EnumMembers? Enum = null);
+
+/// <summary>An <c>enum</c> line: the members of the enum a field holds, for showing values by name.</summary>
+/// <param name="IsFlags">The enum is <c>[Flags]</c>: a value may be several members or'd together.</param>
+/// <param name="Members">Name and value, in declaration order.</param>
+internal sealed record EnumMembers(bool IsFlags, IReadOnlyList<(string Name, long Value)> Members);

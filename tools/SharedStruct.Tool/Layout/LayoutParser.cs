@@ -54,6 +54,8 @@ internal static class LayoutParser
         var fields = new List<LayoutField>();
         var warnings = new List<string>();
         var names = new HashSet<string>(StringComparer.Ordinal);
+        var enums = new Dictionary<string, EnumMembers>(StringComparer.Ordinal);
+        var enumLines = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 1; i < lines.Length; i++)
         {
             int lineNumber = i + 1;
@@ -123,6 +125,18 @@ internal static class LayoutParser
                     fields.Add(field);
                     break;
                 }
+                case "enum":
+                {
+                    if (!TryParseEnum(tokens, lineNumber, out string field, out EnumMembers? members, out error))
+                        return false;
+                    if (!enums.TryAdd(field, members!))
+                    {
+                        error = $"line {lineNumber}: a second enum line for field {field}";
+                        return false;
+                    }
+                    enumLines[field] = lineNumber;
+                    break;
+                }
                 default:
                     warnings.Add($"line {lineNumber}: ignored \"{tokens[0]}\" entry");
                     break;
@@ -133,7 +147,47 @@ internal static class LayoutParser
             error = "the description has no struct line";
             return false;
         }
+        foreach ((string field, EnumMembers members) in enums)
+        {
+            int index = fields.FindIndex(f => f.Name == field);
+            if (index < 0)
+                warnings.Add($"line {enumLines[field]}: enum line for {field}, which is no field");
+            else if (!Primitives.IsInteger(fields[index].Element))
+                warnings.Add($"line {enumLines[field]}: enum line for {field}, whose type {fields[index].TypeText} is no integer");
+            else
+                fields[index] = fields[index] with { Enum = members };
+        }
         layout = new LayoutDescription(structName, size, kind, pack, fields, HasFieldList: true, warnings);
+        return true;
+    }
+
+    /// <summary><c>enum &lt;field&gt; [flags] Name=Value ...</c>: the members of the enum a field holds.</summary>
+    private static bool TryParseEnum(string[] tokens, int lineNumber, out string field, out EnumMembers? members, out string error)
+    {
+        field = tokens.Length > 1 ? tokens[1] : "";
+        members = null;
+        error = "";
+        int k = 2;
+        bool flags = tokens.Length > 2 && tokens[2] == "flags";
+        if (flags)
+            k++;
+        if (tokens.Length < 2 || IsKeyValue(tokens[1]))
+        {
+            error = $"line {lineNumber}: expected \"enum <field> [flags] <Name>=<value> ...\"";
+            return false;
+        }
+        var list = new List<(string, long)>();
+        for (; k < tokens.Length; k++)
+        {
+            (string name, string value) = IsKeyValue(tokens[k]) ? SplitKeyValue(tokens[k]) : ("", "");
+            if (name.Length == 0 || !long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long number))
+            {
+                error = $"line {lineNumber}: \"{tokens[k]}\" of enum {field} is not <Name>=<integer>";
+                return false;
+            }
+            list.Add((name, number));
+        }
+        members = new EnumMembers(flags, list);
         return true;
     }
 

@@ -71,6 +71,8 @@ internal static class PayloadDecoder
         if (expected != field.Size)
             return Hex(bytes) + $" (size {field.Size} does not match {field.TypeText}, {expected} bytes)";
 
+        if (field.Enum is { } members)
+            return field.Count is null ? EnumValue(members, field.Element, bytes) : Elements(field, bytes, elementSize, b => EnumValue(members, field.Element, b));
         if (field.Count is null)
             return Scalar(field.Element, bytes);
         if (field.Element == PrimitiveKind.Char)
@@ -78,18 +80,62 @@ internal static class PayloadDecoder
         if (field.Element == PrimitiveKind.UInt8)
             return Hex(bytes);
 
-        int count = field.Count.Value;
+        return Elements(field, bytes, elementSize, b => Scalar(field.Element, b));
+    }
+
+    private delegate string ElementText(ReadOnlySpan<byte> element);
+
+    private static string Elements(LayoutField field, ReadOnlySpan<byte> bytes, int elementSize, ElementText show)
+    {
+        int count = field.Count ?? 1;
         var text = new StringBuilder("[");
         int shown = Math.Min(count, MaxElementsShown);
         for (int i = 0; i < shown; i++)
         {
             if (i > 0)
                 text.Append(", ");
-            text.Append(Scalar(field.Element, bytes.Slice(i * elementSize, elementSize)));
+            text.Append(show(bytes.Slice(i * elementSize, elementSize)));
         }
         if (count > shown)
             text.Append(CultureInfo.InvariantCulture, $", … {count - shown} more");
         return text.Append(']').ToString();
+    }
+
+    /// <summary>
+    /// An enum value by name with its number: <c>Busy (7)</c>; for a flags enum the members it combines,
+    /// <c>Read | Write (3)</c>. A value no member (or combination) names shows as the number with that said.
+    /// </summary>
+    private static string EnumValue(EnumMembers members, PrimitiveKind kind, ReadOnlySpan<byte> bytes)
+    {
+        string number = Scalar(kind, bytes);
+        int size = Primitives.SizeOf(kind);
+        ulong mask = size == 8 ? ulong.MaxValue : (1UL << (size * 8)) - 1;
+        ulong bits = 0;
+        for (int i = size - 1; i >= 0; i--)
+            bits = (bits << 8) | bytes[BitConverter.IsLittleEndian ? i : size - 1 - i];
+        foreach ((string name, long value) in members.Members)
+        {
+            if (((ulong)value & mask) == bits)
+                return $"{name} ({number})";
+        }
+        if (members.IsFlags && bits != 0)
+        {
+            var names = new List<string>();
+            ulong left = bits;
+            foreach ((string name, long value) in members.Members)
+            {
+                ulong v = (ulong)value & mask;
+                if (v != 0 && (bits & v) == v && (left & v) != 0)
+                {
+                    names.Add(name);
+                    left &= ~v;
+                }
+            }
+            if (left == 0)
+                return $"{string.Join(" | ", names)} ({number})";
+            return $"{number} (not a combination of the enum's members)";
+        }
+        return $"{number} (no member of the enum)";
     }
 
     private static string Scalar(PrimitiveKind kind, ReadOnlySpan<byte> b)

@@ -41,6 +41,10 @@ internal static class Primitives
         _ => PrimitiveKind.Unknown,
     };
 
+    /// <summary>Whether the kind is an integer, which an enum can be based on.</summary>
+    public static bool IsInteger(PrimitiveKind kind) => kind is PrimitiveKind.Int8 or PrimitiveKind.UInt8 or PrimitiveKind.Int16
+        or PrimitiveKind.UInt16 or PrimitiveKind.Int32 or PrimitiveKind.UInt32 or PrimitiveKind.Int64 or PrimitiveKind.UInt64;
+
     /// <summary>The size of one element in bytes; 0 for <see cref="PrimitiveKind.Unknown"/>.</summary>
     public static int SizeOf(PrimitiveKind kind) => kind switch
     {
