@@ -93,6 +93,43 @@ public class CallbackAndByReferenceTests
         Assert.Equal(2L, view.Read(static (in Wide w, int _) => w.Last, 0, Second));
     }
 
+    [Fact]
+    public void Static_callbacks_with_state_allocate_nothing()
+    {
+        using var t = new TestSegment();
+        using var seg = SharedSegment<TestPayload>.Open(t.Name);
+        using var view = SharedSegment<TestPayload>.OpenReadOnly(t.Name);
+        var storage = new TestPayload[1];
+        void Round(long i)
+        {
+            seg.Update(static (ref TestPayload p, long n) => p.Value += n, i, Second);
+            _ = seg.Read(static (in TestPayload p, long n) => p.Value + n, i, Second);
+            _ = view.Read(static (in TestPayload p) => p.Value, Second);
+            view.ReadSnapshot(ref storage[0], Second);
+        }
+        Round(1); // JIT and the static lambdas' one-time delegate caches
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (long i = 0; i < 1000; i++)
+            Round(i);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void A_capturing_lambda_does_allocate_so_the_measurement_above_can_fail()
+    {
+        using var t = new TestSegment();
+        using var seg = SharedSegment<TestPayload>.Open(t.Name);
+        long k = 5;
+        _ = seg.Read((in TestPayload p) => p.Value + k, Second);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (long i = 0; i < 100; i++)
+        {
+            k = i;
+            _ = seg.Read((in TestPayload p) => p.Value + k, Second);
+        }
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before > 0);
+    }
+
     private unsafe struct Wide
     {
         public long First;
