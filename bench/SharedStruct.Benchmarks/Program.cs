@@ -11,7 +11,7 @@ using SharedStruct.Benchmarks;
 using SharedStruct.Benchmarks.Contention;
 using SharedStruct.Benchmarks.Report;
 
-// dotnet run -c Release --project bench/SharedStruct.Benchmarks -- [--short] [--no-micro] [--no-contention] [--out FILE]
+// dotnet run -c Release --project bench/SharedStruct.Benchmarks -- [--short] [--no-micro] [--no-contention] [--no-snapshots] [--out FILE]
 if (args.Length > 0 && args[0] == "contention-worker")
     return ContentionRun.Worker(args[1], args[2], long.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
 
@@ -41,8 +41,14 @@ if (!args.Contains("--no-contention"))
         }
 }
 
+IReadOnlyList<SharedStruct.Benchmarks.Snapshots.SnapshotBandwidthResult> snapshots = args.Contains("--no-snapshots")
+    ? []
+    : SharedStruct.Benchmarks.Snapshots.SnapshotBandwidthRun.Run(isShort);
+foreach (var s in snapshots)
+    Console.WriteLine($"{s.SizeBytes >> 20} MiB snapshot: {s.SnapshotGBps:F2} GB/s, Buffer.MemoryCopy {s.MemoryCopyGBps:F2} GB/s ({s.Ratio:P0})");
+
 string command = "dotnet run -c Release --project bench/SharedStruct.Benchmarks --" + (args.Length > 0 ? " " + string.Join(' ', args) : "");
-Console.WriteLine(ResultsWriter.Write(output, command, micro, contention));
+Console.WriteLine(ResultsWriter.Write(output, command, micro, contention, snapshots));
 Console.WriteLine($"written to {output}");
 return 0;
 

@@ -30,30 +30,24 @@ switch (words[0])
     case "set":
     {
         string text = string.Join(' ', words.GetRange(1, words.Count - 1));
-        // Text, version and author change together, under one lock.
-        using (var guard = note.Lock())
+        // Text, version and author change together, under one lock; the static lambda and its state allocate nothing.
+        note.Update(static (ref Note n, string text) =>
         {
-            Span<char> chars;
-            unsafe
-            {
-                chars = System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref guard.Value.Text[0], 100);
-            }
-            int length = Math.Min(text.Length, 99);
-            text.AsSpan(0, length).CopyTo(chars);
-            chars.Slice(length).Clear();
-            guard.Value.Version++;
-            guard.Value.AuthorPid = Environment.ProcessId;
-        }
+            n.SetText(text);
+            n.Version++;
+            n.AuthorPid = Environment.ProcessId;
+        }, text, TimeSpan.FromSeconds(1));
         Console.WriteLine($"note set: {note.Text}");
         break;
     }
     case "show":
-        Print(note.ReadSnapshot());
+        // One consistent snapshot, read without the lock; the callback sees a private copy.
+        Console.WriteLine(note.Read(static (in Note n) => Describe(in n)));
         break;
     case "watch":
     {
         Note last = note.ReadSnapshot(TimeSpan.FromSeconds(1), out ulong version);
-        Print(last);
+        Console.WriteLine(Describe(in last));
         for (int changes = 0; changes < count;)
         {
             // Sleeps in the kernel until some process releases a change: no polling, no missed change.
@@ -61,7 +55,7 @@ switch (words[0])
             Note now = note.ReadSnapshot(TimeSpan.FromSeconds(1), out version);
             if (now.Version != last.Version)
             {
-                Print(now);
+                Console.WriteLine(Describe(in now));
                 last = now;
                 changes++;
             }
@@ -74,10 +68,5 @@ switch (words[0])
 }
 return 0;
 
-static unsafe void Print(Note n)
-{
-    string text = new string(n.Text, 0, 100);
-    int end = text.IndexOf('\0');
-    text = end < 0 ? text : text.Substring(0, end);
-    Console.WriteLine(n.Version == 0 ? "note: (empty)" : $"note v{n.Version} by process {n.AuthorPid}: {text}");
-}
+static string Describe(in Note n) =>
+    n.Version == 0 ? "note: (empty)" : $"note v{n.Version} by process {n.AuthorPid}: {n.GetText()}";

@@ -52,11 +52,11 @@ switch (command)
     case "read":
     {
         // Read-only: a reader can never disturb the publisher, and takes no lock.
-        using ReadOnlySharedSegment<Readings> segment = Readings.OpenReadOnly(options);
+        using ReadingsReadOnlySegment segment = Readings.OpenReadOnly(options);
         long last = -1;
         for (long shown = 0; shown < count;)
         {
-            Readings r = segment.Read(TimeSpan.FromSeconds(1), out ulong seen, out _);
+            Readings r = segment.ReadSnapshot(TimeSpan.FromSeconds(1), out ulong seen);
             if (r.Sequence != last)
             {
                 long age = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - r.PublishedUnixMs;

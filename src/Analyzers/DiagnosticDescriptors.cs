@@ -156,4 +156,15 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "The cross-process lock is not recursive. Lock, TryLock, ReadSnapshot and the generated guarded properties all take it, so calling them while a guard from the same segment is in scope throws.",
         helpLinkUri: Help(DiagnosticIds.RecursiveLock));
+
+    /// <summary>SST0014. Args: the call, the payload type, its size in bytes.</summary>
+    public static readonly DiagnosticDescriptor LargeByValueSnapshot = new(
+        DiagnosticIds.LargeByValueSnapshot,
+        title: "By-value snapshot of a payload over 64 KiB",
+        messageFormat: "'{0}' copies the {2}-byte '{1}' by value onto the stack, which a payload over 64 KiB can overflow (a stack overflow kills the process); use ReadSnapshot(ref destination, timeout) into storage you own, or Read with a callback",
+        category: Reliability,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A value returned by value needs room in the caller's frame and the callee's: a payload of a few MiB overflows a thread's stack (1.5 MiB for .NET's secondary threads) before a byte is read. The generator emits no by-value snapshot API above 64 KiB; this rule covers the runtime's own SharedSegment<T> and ReadOnlySharedSegment<T>.",
+        helpLinkUri: Help(DiagnosticIds.LargeByValueSnapshot));
 }

@@ -40,7 +40,7 @@ public sealed unsafe partial class ReadOnlySharedSegment<T> : IDisposable where 
     /// <exception cref="TimeoutException">A live writer held the lock for the whole timeout.</exception>
     public T Read(TimeSpan timeout, out bool mayBeTorn) => Snapshot(_core, timeout, out mayBeTorn);
 
-    /// <summary>A consistent copy of the payload with the default timeout (one second).</summary>
+    /// <summary>A consistent copy of the payload, waiting at most <see cref="DefaultLockTimeout"/> for a writer.</summary>
     public T Read() => Snapshot(_core, _core.DefaultLockTimeout, out _);
 
     /// <summary>Like <see cref="Read(TimeSpan)"/>, but returns false instead of throwing.</summary>

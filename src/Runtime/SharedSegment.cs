@@ -9,6 +9,13 @@ public static class SharedSegment
     /// <summary>The largest payload a segment may hold (1 GiB).</summary>
     public const long MaxPayloadSize = SegmentNameRules.MaxPayloadSize;
 
+    /// <summary>
+    /// The largest payload (64 KiB) the generator gives by-value snapshot APIs (<c>ReadSnapshot()</c> returning the
+    /// struct, <c>WatchAsync</c>): a by-value copy of a few MiB overflows a thread's stack. Larger payloads are read with
+    /// <c>ReadSnapshot(ref T destination, TimeSpan timeout)</c> or a <c>Read</c> helper.
+    /// </summary>
+    public const int MaxByValueSnapshotSize = PayloadLimits.MaxByValueSize;
+
     /// <summary>Bytes in front of the payload: header, layout description and process table. The payload starts on a page boundary.</summary>
     public const int HeaderSize = Format.SegmentHeader.PayloadOffsetValue;
 

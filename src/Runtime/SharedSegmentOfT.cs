@@ -51,11 +51,16 @@ public sealed unsafe partial class SharedSegment<T> : IDisposable where T : unma
     }
 
     /// <summary>Opens an existing segment with a read-only mapping: nothing can be written through it.</summary>
-    public static ReadOnlySharedSegment<T> OpenReadOnly(string name, SharedSegmentOptions? options = null, SegmentLayout? layout = null)
+    /// <param name="name">The segment name; see <see cref="SegmentName"/>.</param>
+    /// <param name="options">Where to look and how long to wait. Null for the defaults.</param>
+    /// <param name="layout">The layout identity, as for <see cref="Open"/>.</param>
+    /// <param name="defaultLockTimeout">How long the reads that take no timeout wait for a writer, unless <see cref="SharedSegmentOptions.LockTimeout"/> is set.</param>
+    public static ReadOnlySharedSegment<T> OpenReadOnly(string name, SharedSegmentOptions? options = null, SegmentLayout? layout = null,
+        TimeSpan? defaultLockTimeout = null)
     {
         SharedSegmentOptions o = (options ?? SharedSegmentOptions.Default).WithMode(SegmentOpenMode.OpenExisting);
         o.ReadOnly = true;
-        return new ReadOnlySharedSegment<T>(SegmentCore.Open(name, sizeof(T), layout ?? DefaultLayout(), o, null, null));
+        return new ReadOnlySharedSegment<T>(SegmentCore.Open(name, sizeof(T), layout ?? DefaultLayout(), o, defaultLockTimeout, null));
     }
 
     /// <summary>The layout used when none is given: the type's full name and size.</summary>

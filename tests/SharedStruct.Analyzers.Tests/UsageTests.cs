@@ -317,6 +317,8 @@ public class UsageTests
                     }
                     using var held = raw.Lock();
                     if ({|SST0013:raw.TryLock(TimeSpan.FromSeconds(1), out var again)|}) { using (again) { } }
+                    {|SST0013:raw.Update(static (ref Counter c) => c.Hits++, TimeSpan.FromSeconds(1))|};
+                    long hits = {|SST0013:raw.Read(static (in Counter c) => c.Hits, TimeSpan.FromSeconds(1))|};
                 }
             }
             """,
@@ -324,7 +326,9 @@ public class UsageTests
             ["seg.Hits", "seg"],
             ["seg.Hits", "seg"],
             ["seg.ReadSnapshot", "seg"],
-            ["raw.TryLock", "raw"]);
+            ["raw.TryLock", "raw"],
+            ["raw.Update", "raw"],
+            ["raw.Read", "raw"]);
     }
 
     [Fact]
@@ -346,6 +350,8 @@ public class UsageTests
                     using (seg.Lock()) { }
                     using (seg.Lock()) { }
                     long after = seg.Hits;
+                    seg.Segment.Update(static (ref Counter c) => c.Hits++, TimeSpan.FromSeconds(1));
+                    long read = seg.Segment.Read(static (in Counter c) => c.Hits, TimeSpan.FromSeconds(1));
                 }
             }
             """);

@@ -13,6 +13,11 @@ using SharedStruct.EndToEnd;
 //   add <dir> <n> <parties>          waits for all parties, then n lock-free AddAtomic(1)
 //   prop-inc <dir> <n>               n increments of Flags through the guarded getter and setter
 //   init <dir> <hits>                opens with an initializer setting Hits and State; prints created|opened, ran|skipped
+//   update <dir> <note>              one Update: SetNote, Hits++, DataSpan[i] = i*3; prints the Read of the same fields
+//   view <dir>                       the read-only view: typed getters and a Read; prints note|hits|data
+//   frame-write <dir> <seq>          opens the 8 MiB Frame, fills it in one Update (on a thread with a 256 KiB stack)
+//   frame-read <dir>                 snapshots the Frame by reference, writable and read-only (same small stack); prints seq|ok
+//   frame-by-value <dir>             the runtime's by-value ReadSnapshot of the Frame on the same stack: overflows it
 if (args.Length < 2)
 {
     Console.Error.WriteLine("usage: <command> <directory> [arguments]");
@@ -20,6 +25,17 @@ if (args.Length < 2)
 }
 
 var options = new SharedSegmentOptions { Directory = args[1] };
+if (args[0].StartsWith("frame-", StringComparison.Ordinal))
+    return FrameCommands.Run(args, options);
+if (args[0] == "view")
+{
+    using CounterReadOnlySegment view = Counter.OpenReadOnly(options);
+    Span<byte> bytes = stackalloc byte[16];
+    view.ReadData(bytes);
+    string fromRead = view.Read(static (in Counter c) => c.GetNote() + "/" + c.Hits.ToString(CultureInfo.InvariantCulture));
+    Console.WriteLine(view.Note + "|" + view.Hits.ToString(CultureInfo.InvariantCulture) + "|" + Convert.ToHexString(bytes) + "|" + fromRead);
+    return 0;
+}
 bool initializerRan = false;
 using CounterSegment segment = args[0] == "init"
     ? Counter.Open(options, (ref Counter value) =>
@@ -34,6 +50,20 @@ switch (args[0])
     case "init":
         Console.WriteLine((segment.IsCreator ? "created" : "opened") + "|" + (initializerRan ? "ran" : "skipped"));
         return 0;
+    case "update":
+    {
+        bool abandoned = segment.Update(static (ref Counter c, string note) =>
+        {
+            c.SetNote(note);
+            c.Hits++;
+            Span<byte> data = c.DataSpan;
+            for (int i = 0; i < data.Length; i++)
+                data[i] = (byte)(i * 3);
+        }, args[2], TimeSpan.FromSeconds(10));
+        Console.WriteLine(segment.Read(static (in Counter c, bool a) =>
+            c.GetNote() + "|" + c.Hits.ToString(CultureInfo.InvariantCulture) + "|" + c.DataReadOnlySpan[5].ToString(CultureInfo.InvariantCulture) + "|" + a, abandoned));
+        return 0;
+    }
     case "set":
     {
         segment.Hits = long.Parse(args[2], CultureInfo.InvariantCulture);

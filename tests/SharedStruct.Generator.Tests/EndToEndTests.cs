@@ -89,6 +89,39 @@ public sealed class EndToEndTests : IDisposable
         Assert.Equal("3000", fields[5]);
     }
 
+    [Fact]
+    public async Task UpdateAndReadHelpersChangeAndReadSeveralFieldsAtOnce()
+    {
+        SkipUnlessUnix();
+        // One Update sets the note through the struct's SetNote, bumps Hits and fills Data through DataSpan.
+        Assert.Equal("first|1|15|False", await RunAsync("update", _directory, "first"));
+        Assert.Equal("second|2|15|False", await RunAsync("update", _directory, "second"));
+        // Another process reads through the generated read-only view: typed getters and a Read from one snapshot.
+        Assert.Equal("second|2|000306090C0F1215181B1E2124272A2D|second/2", await RunAsync("view", _directory));
+    }
+
+    [Fact]
+    public async Task AnEightMebibyteFrameIsWrittenAndSnapshotByReferenceInChildProcesses()
+    {
+        SkipUnlessUnix();
+        // Both children run on a 256 KiB stack: a by-value copy of the 8 MiB frame anywhere would overflow it.
+        Assert.Equal("created", await RunAsync("frame-write", _directory, "5"));
+        Assert.Equal("5|ok|ok|ok", await RunAsync("frame-read", _directory));
+        Assert.Equal("opened", await RunAsync("frame-write", _directory, "6"));
+        Assert.Equal("6|ok|ok|ok", await RunAsync("frame-read", _directory));
+    }
+
+    [Fact]
+    public async Task TheFramesStackIsTooSmallForAByValueSnapshot()
+    {
+        SkipUnlessUnix();
+        // The twin of the test above: the same stack, the by-value API the generator leaves out, and the child dies.
+        Assert.Equal("created", await RunAsync("frame-write", _directory, "1"));
+        (int exit, string error) = await RunToExitAsync("frame-by-value", _directory);
+        Assert.NotEqual(0, exit);
+        Assert.Contains("Stack overflow", error, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_directory))
@@ -103,6 +136,13 @@ public sealed class EndToEndTests : IDisposable
 
     /// <summary>Runs the child to completion (a real process, killed if the test fails first) and returns its stdout.</summary>
     /// <remarks>A dedicated thread, not a pool thread: the child's output events are delivered on pool threads.</remarks>
+    private static Task<(int Exit, string Error)> RunToExitAsync(params string[] args) => Task.Factory.StartNew(() =>
+    {
+        using ChildProcess child = ChildProcess.StartProgram(ChildPath, args);
+        int exit = child.WaitForExit(TimeSpan.FromMinutes(3));
+        return (exit, child.StandardError);
+    }, TaskCreationOptions.LongRunning);
+
     private static Task<string> RunAsync(params string[] args) => Task.Factory.StartNew(() =>
     {
         using ChildProcess child = ChildProcess.StartProgram(ChildPath, args);

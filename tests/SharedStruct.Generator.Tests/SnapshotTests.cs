@@ -260,4 +260,55 @@ public sealed class SnapshotTests
             """);
         Snapshot.Verify(result);
     }
+
+    [Fact]
+    public void LargePayload()
+    {
+        // Over 64 KiB: no by-value snapshot, no WatchAsync, and no by-value property for the 80,000-byte field.
+        GeneratorRunResult result = GeneratorHarness.RunAndCompile(LanguageVersion.CSharp10, """
+            using SharedStruct;
+
+            namespace Large;
+
+            public unsafe struct Block
+            {
+                public fixed int Cells[20000];
+            }
+
+            [SharedSegment("large.frame")]
+            public unsafe partial struct Frame
+            {
+                public long Sequence;
+                public fixed byte Pixels[70000];
+                public Block Table;
+            }
+            """);
+        Snapshot.Verify(result);
+    }
+
+    [Fact]
+    public void StructHelperNames()
+    {
+        // A helper whose name the struct already uses is skipped; so is the later of two helpers with one name.
+        GeneratorRunResult result = GeneratorHarness.RunAndCompile(LanguageVersion.CSharp10, """
+            using System;
+            using SharedStruct;
+
+            namespace Helpers;
+
+            [SharedSegment("helpers.names")]
+            public unsafe partial struct Named
+            {
+                public fixed char Title[8];
+                public fixed byte Data[4];
+                public fixed char XSpan[4];
+                public fixed byte GetX[2];
+                public fixed char @event[3];
+
+                public string GetTitle() => "mine";
+                public int DataSpan => 0;
+            }
+            """);
+        Snapshot.Verify(result);
+    }
 }

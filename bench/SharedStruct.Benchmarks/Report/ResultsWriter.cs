@@ -15,8 +15,10 @@ internal static class ResultsWriter
 {
     private sealed record Row(string Category, string Method, double MedianNs, long? AllocatedBytes);
 
-    public static string Write(string path, string command, Summary? micro, IReadOnlyList<ContentionResult> contention)
+    public static string Write(string path, string command, Summary? micro, IReadOnlyList<ContentionResult> contention,
+        IReadOnlyList<Snapshots.SnapshotBandwidthResult>? snapshots = null)
     {
+        snapshots ??= [];
         var rows = micro is null ? new List<Row>() : micro.Reports
             .Where(r => r.ResultStatistics is not null)
             .Select(r => new Row(
@@ -64,6 +66,8 @@ internal static class ResultsWriter
             md.AppendLine();
         }
 
+        SnapshotBandwidthSection.Append(md, snapshots);
+
         md.AppendLine("## Targets");
         md.AppendLine();
         md.AppendLine("| target | measured | met |");
@@ -93,6 +97,7 @@ internal static class ResultsWriter
         }
         if (contention.Count > 0)
             Target("every contended run's final count exact", contention.Count(c => c.Exact), contention.All(c => c.Exact), $" of {contention.Count}");
+        SnapshotBandwidthSection.AppendTargets(md, snapshots);
         string[] hot = ["SharedStructLock", "GeneratedPropertyGet", "GeneratedPropertySet", "GeneratedAdd"];
         long hotBytes = rows.Where(r => hot.Contains(r.Method)).Sum(r => r.AllocatedBytes ?? 0);
         if (rows.Count > 0)

@@ -93,8 +93,8 @@ public sealed class SegmentUsageAnalyzer : DiagnosticAnalyzer
                     ReportIfRecursive(context, invocation, receiver + ".TryLock");
                     CheckTryLockGuard(context, invocation);
                     break;
-                case "ReadSnapshot" when lockable:
-                    ReportIfRecursive(context, invocation, receiver + ".ReadSnapshot");
+                case "ReadSnapshot" or "Read" or "Update" when lockable:
+                    ReportIfRecursive(context, invocation, receiver + "." + method.Name);
                     break;
             }
         }

@@ -28,6 +28,8 @@ internal static class SegmentEmitter
         EmitStructStatics(w, model);
         w.Blank();
         EmitSegmentClass(w, model);
+        w.Blank();
+        ReadOnlySegmentEmitter.Emit(w, model);
 
         foreach (ContainingTypeModel _ in model.ContainingTypes)
             w.Close();
@@ -44,7 +46,7 @@ internal static class SegmentEmitter
     {
         // Fully qualified: inside the struct, a field named like the segment class would shadow a simple name.
         string segment = model.SegmentFullName;
-        w.Open($"partial {model.TypeKeyword} {Escape(model.TypeName)}");
+        w.Open($"{(model.StructNeedsUnsafe ? "unsafe " : "")}partial {model.TypeKeyword} {Escape(model.TypeName)}");
         bool first = true;
         foreach (string name in model.StructStatics)
         {
@@ -56,8 +58,8 @@ internal static class SegmentEmitter
                 w.Write($$"""
                     /// <summary>Opens the existing shared segment <c>{{model.SegmentName}}</c> with a read-only mapping.</summary>
                     /// <param name="options">Where to look and how long to wait; null for the defaults.</param>
-                    /// <returns>A view with consistent, lock-free reads and no write path.</returns>
-                    public static global::SharedStruct.ReadOnlySharedSegment<{{model.FullyQualifiedName}}> OpenReadOnly({{Options}}? options = null) => {{segment}}.OpenReadOnly(options);
+                    /// <returns>A view with typed getters, consistent lock-free reads and no write path.</returns>
+                    public static {{model.ReadOnlyFullName}} OpenReadOnly({{Options}}? options = null) => {{segment}}.OpenReadOnly(options);
                     """);
             }
             else
@@ -74,6 +76,7 @@ internal static class SegmentEmitter
                     """);
             }
         }
+        StructHelperEmitter.Emit(w, model, blankFirst: !first);
         w.Close();
     }
 
@@ -149,9 +152,9 @@ internal static class SegmentEmitter
 
             /// <summary>Opens the existing shared segment <c>{{model.SegmentName}}</c> with a read-only mapping.</summary>
             /// <param name="options">Where to look and how long to wait; null for the defaults.</param>
-            /// <returns>A view with consistent, lock-free reads and no write path.</returns>
-            public static global::SharedStruct.ReadOnlySharedSegment<{{payload}}> OpenReadOnly({{Options}}? options = null) =>
-                {{shared}}.OpenReadOnly(SegmentName, options, Layout);
+            /// <returns>A view with typed getters, consistent lock-free reads and no write path.</returns>
+            public static {{model.ReadOnlyFullName}} OpenReadOnly({{Options}}? options = null) =>
+                new {{model.ReadOnlyFullName}}({{shared}}.OpenReadOnly(SegmentName, options, Layout, DefaultLockTimeout));
 
             /// <summary>The segment name.</summary>
             public string Name => _segment.Name;
@@ -181,16 +184,23 @@ internal static class SegmentEmitter
             /// <param name="guard">The guard when the lock was taken; <c>default</c> otherwise.</param>
             /// <returns>True when the lock was taken.</returns>
             public bool TryLock(global::System.TimeSpan timeout, out {{Guard(model)}} guard) => _segment.TryLock(timeout, out guard);
+            """);
+        if (model.ByValueSnapshots)
+        {
+            w.Blank();
+            w.Write($$"""
+                /// <summary>A consistent copy of the payload, read without taking the lock, waiting at most the default timeout for a writer.</summary>
+                /// <returns>The copy.</returns>
+                public {{payload}} ReadSnapshot() => _segment.ReadSnapshot(_segment.DefaultLockTimeout);
 
-            /// <summary>A consistent copy of the payload, read without taking the lock, waiting at most the default timeout for a writer.</summary>
-            /// <returns>The copy.</returns>
-            public {{payload}} ReadSnapshot() => _segment.ReadSnapshot(_segment.DefaultLockTimeout);
-
-            /// <summary>A consistent copy of the payload, read without taking the lock.</summary>
-            /// <param name="timeout">How long to wait for a writer to finish.</param>
-            /// <returns>The copy.</returns>
-            public {{payload}} ReadSnapshot(global::System.TimeSpan timeout) => _segment.ReadSnapshot(timeout);
-
+                /// <summary>A consistent copy of the payload, read without taking the lock.</summary>
+                /// <param name="timeout">How long to wait for a writer to finish.</param>
+                /// <returns>The copy.</returns>
+                public {{payload}} ReadSnapshot(global::System.TimeSpan timeout) => _segment.ReadSnapshot(timeout);
+                """);
+        }
+        w.Blank();
+        w.Write("""
             /// <summary>Writes dirty pages of a file-backed segment to its file.</summary>
             public void Flush() => _segment.Flush();
 
@@ -201,6 +211,7 @@ internal static class SegmentEmitter
             /// <summary>Unmaps the segment. The segment itself stays until deleted.</summary>
             public void Dispose() => _segment.Dispose();
             """);
+        CallbackEmitter.Emit(w, model, writable: true);
         WatchEmitter.Emit(w, model);
 
         foreach (MemberModel member in model.Members)
@@ -284,9 +295,7 @@ internal static class SegmentEmitter
             get
             {
                 using {{Guard(model)}} guard = _segment.Lock();
-                global::System.ReadOnlySpan<char> chars = global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref guard.Value.{{field}}[0], {{length}});
-                int end = global::System.MemoryExtensions.IndexOf(chars, '\0');
-                return new string(end < 0 ? chars : chars.Slice(0, end));
+                return global::SharedStruct.FixedBuffer.GetString(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref guard.Value.{{field}}[0], {{length}}));
             }
             """);
         if (member.CanWrite)
@@ -296,13 +305,8 @@ internal static class SegmentEmitter
                 {
                     if (value is null)
                         throw new global::System.ArgumentNullException(nameof(value));
-                    int count = value.Length < {{max}} ? value.Length : {{max}};
-                    if (count < value.Length && count > 0 && char.IsHighSurrogate(value[count - 1]))
-                        count--;
                     using {{Guard(model)}} guard = _segment.Lock();
-                    global::System.Span<char> chars = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref guard.Value.{{field}}[0], {{length}});
-                    global::System.MemoryExtensions.AsSpan(value, 0, count).CopyTo(chars);
-                    chars.Slice(count).Clear();
+                    global::SharedStruct.FixedBuffer.SetString(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref guard.Value.{{field}}[0], {{length}}), value);
                 }
                 """);
         }
@@ -396,7 +400,7 @@ internal static class SegmentEmitter
 
     private static string Escape(string identifier) => ModelBuilder.Escape(identifier);
 
-    private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+    internal static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
     private static string Literal(string text)
     {

@@ -45,7 +45,11 @@ internal static class WatchEmitter
             /// <returns>Whether the version changed.</returns>
             public global::System.Threading.Tasks.ValueTask<bool> WaitForChangeAsync(ulong sinceVersion, {{TimeSpan}} timeout, {{Token}} cancellationToken = default) =>
                 _segment.WaitForChangeAsync(sinceVersion, timeout, cancellationToken);
-
+            """);
+        if (!model.ByValueSnapshots)
+            return;
+        w.Blank();
+        w.Write($$"""
             /// <summary>The current value first, then each new value; changes it could not keep up with are coalesced (latest wins).</summary>
             /// <param name="cancellationToken">Ends the enumeration.</param>
             /// <returns>The values, as they are released.</returns>

@@ -22,7 +22,7 @@ internal static class ModelBuilder
     {
         "SegmentName", "Layout", "DefaultLockTimeout", "Open", "CreateNew", "OpenExisting", "OpenReadOnly",
         "Name", "IsCreator", "Location", "Segment", "Lock", "TryLock", "ReadSnapshot", "Flush", "Delete", "Dispose",
-        "Version", "WaitForChange", "WaitForChangeAsync", "WatchAsync",
+        "Version", "WaitForChange", "WaitForChangeAsync", "WatchAsync", "Update", "Read",
         "Equals", "GetHashCode", "GetType", "ToString", "MemberwiseClone", "Finalize", "ReferenceEquals",
         "_segment",
     };
@@ -81,7 +81,9 @@ internal static class ModelBuilder
         }
 
         string segmentClassName = type.Name + "Segment";
-        var taken = new HashSet<string>(ReservedNames) { segmentClassName };
+        string readOnlyClassName = type.Name + "ReadOnlySegment";
+        var taken = new HashSet<string>(ReservedNames) { segmentClassName, readOnlyClassName };
+        var structTaken = new HashSet<string>(System.StringComparer.Ordinal);
         var members = new List<MemberModel>();
         bool needsUnsafe = false;
         foreach (LayoutCalculator.FieldLayout field in layout.Fields)
@@ -89,16 +91,18 @@ internal static class ModelBuilder
             MemberModel? member = BuildMember(field, taken);
             if (member is null)
                 continue;
+            member = WithStructHelpers(type, member, structTaken);
             needsUnsafe |= member.Kind != MemberKind.Value;
             members.Add(member);
         }
 
         string fullName = type.ToDisplayString(QualifiedFormat);
-        string segmentFullName = (type.ContainingType is { } container
+        string siblingPrefix = type.ContainingType is { } container
             ? container.ToDisplayString(QualifiedFormat) + "."
             : type.ContainingNamespace is { IsGlobalNamespace: false } containingNamespace
                 ? "global::" + containingNamespace.ToDisplayString() + "."
-                : "global::") + Escape(segmentClassName);
+                : "global::";
+        string segmentFullName = siblingPrefix + Escape(segmentClassName);
         string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
         string hintName = type.ToDisplayString(LayoutNameFormat) + ".SharedSegment.g.cs";
 
@@ -119,7 +123,25 @@ internal static class ModelBuilder
             layout.Size,
             new EquatableArray<string>(structStatics.ToArray()),
             needsUnsafe,
-            new EquatableArray<MemberModel>(members.ToArray()));
+            new EquatableArray<MemberModel>(members.ToArray()),
+            readOnlyClassName,
+            siblingPrefix + Escape(readOnlyClassName),
+            layout.Size <= PayloadLimits.MaxByValueSize);
+    }
+
+    /// <summary>
+    /// Names the struct's own helpers for a fixed buffer: <c>GetX()</c>/<c>SetX(string)</c> for <c>fixed char</c>,
+    /// <c>XSpan</c>/<c>XReadOnlySpan</c> for others. A helper whose name the struct already has is skipped, like the statics.
+    /// </summary>
+    private static MemberModel WithStructHelpers(INamedTypeSymbol type, MemberModel member, HashSet<string> structTaken)
+    {
+        if (member.Kind == MemberKind.Value)
+            return member;
+        string baseName = member.FieldName.StartsWith("@", System.StringComparison.Ordinal) ? member.FieldName.Substring(1) : member.FieldName;
+        string? Claim(string name) => type.GetMembers(name).IsEmpty && structTaken.Add(name) ? name : null;
+        return member.Kind == MemberKind.FixedString
+            ? member with { StructGetName = Claim("Get" + baseName), StructSetName = member.CanWrite ? Claim("Set" + baseName) : null }
+            : member with { StructSpanName = member.CanWrite ? Claim(baseName + "Span") : null, StructReadOnlySpanName = Claim(baseName + "ReadOnlySpan") };
     }
 
     /// <summary>The bytes a segment header stores of a description (the runtime's <c>SegmentHeader.DescriptionCapacity</c>).</summary>
@@ -190,6 +212,9 @@ internal static class ModelBuilder
         }
         else
         {
+            // A by-value property of a field of megabytes would overflow the stack, as a by-value snapshot would.
+            if (layout.Layout.Size > PayloadLimits.MaxByValueSize)
+                return null;
             kind = MemberKind.Value;
             typeName = field.Type.ToDisplayString(QualifiedFormat);
         }

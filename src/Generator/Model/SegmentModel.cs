@@ -18,7 +18,25 @@ internal sealed record SegmentModel(
     int Size,
     EquatableArray<string> StructStatics,
     bool NeedsUnsafe,
-    EquatableArray<MemberModel> Members);
+    EquatableArray<MemberModel> Members,
+    string ReadOnlyClassName,
+    string ReadOnlyFullName,
+    bool ByValueSnapshots)
+{
+    /// <summary>The struct's partial declaration needs <c>unsafe</c>: it emits helpers over fixed buffers.</summary>
+    public bool StructNeedsUnsafe
+    {
+        get
+        {
+            foreach (MemberModel member in Members)
+            {
+                if (member.HasStructHelpers)
+                    return true;
+            }
+            return false;
+        }
+    }
+}
 
 /// <summary>A type that encloses the struct, re-declared as <c>partial</c> around the generated code.</summary>
 internal sealed record ContainingTypeModel(string Keyword, string Name);
@@ -48,6 +66,10 @@ internal enum MemberKind
 /// <param name="Size">The field's size in bytes.</param>
 /// <param name="LayoutType">The type as written in the layout description, for docs.</param>
 /// <param name="IsVolatile">The field is volatile (Interlocked on it needs CS0420 silenced).</param>
+/// <param name="StructGetName">For a <c>fixed char</c> buffer: the struct's <c>Get…()</c> string method, null when the name is taken.</param>
+/// <param name="StructSetName">For a <c>fixed char</c> buffer: the struct's <c>Set…(string)</c> method, null when taken.</param>
+/// <param name="StructSpanName">For another fixed buffer: the struct's <c>…Span</c> property, null when taken.</param>
+/// <param name="StructReadOnlySpanName">For another fixed buffer: the struct's <c>…ReadOnlySpan</c> property, null when taken.</param>
 internal sealed record MemberModel(
     MemberKind Kind,
     string FieldName,
@@ -59,8 +81,14 @@ internal sealed record MemberModel(
     int Offset,
     int Size,
     string LayoutType,
-    bool IsVolatile)
+    bool IsVolatile,
+    string? StructGetName = null,
+    string? StructSetName = null,
+    string? StructSpanName = null,
+    string? StructReadOnlySpanName = null)
 {
+    public bool HasStructHelpers => StructGetName is not null || StructSetName is not null || StructSpanName is not null || StructReadOnlySpanName is not null;
+
     public string AddName => "Add" + PropertyName;
 
     public string ExchangeName => "Exchange" + PropertyName;

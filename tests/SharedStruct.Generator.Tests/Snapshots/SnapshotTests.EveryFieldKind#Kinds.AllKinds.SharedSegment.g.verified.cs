@@ -4,7 +4,7 @@
 
 namespace Kinds
 {
-    partial struct AllKinds
+    unsafe partial struct AllKinds
     {
         /// <summary>Creates the shared segment <c>kinds.all</c>, or opens it if it exists (see <c>IsCreator</c>).</summary>
         /// <param name="options">Open mode, sharing, file backing and timeouts; null for the defaults.</param>
@@ -25,8 +25,33 @@ namespace Kinds
 
         /// <summary>Opens the existing shared segment <c>kinds.all</c> with a read-only mapping.</summary>
         /// <param name="options">Where to look and how long to wait; null for the defaults.</param>
-        /// <returns>A view with consistent, lock-free reads and no write path.</returns>
-        public static global::SharedStruct.ReadOnlySharedSegment<global::Kinds.AllKinds> OpenReadOnly(global::SharedStruct.SharedSegmentOptions? options = null) => global::Kinds.AllKindsSegment.OpenReadOnly(options);
+        /// <returns>A view with typed getters, consistent lock-free reads and no write path.</returns>
+        public static global::Kinds.AllKindsReadOnlySegment OpenReadOnly(global::SharedStruct.SharedSegmentOptions? options = null) => global::Kinds.AllKindsSegment.OpenReadOnly(options);
+
+        /// <summary>The text in <see cref="Title"/> up to the first NUL character (all 16 characters if there is none). Reads this value only: on a guard's <c>Value</c> hold the lock, or call it on a snapshot.</summary>
+        /// <returns>A new string.</returns>
+        public readonly string GetTitle() => global::SharedStruct.FixedBuffer.GetString(global::SharedStruct.FixedBuffer.AsReadOnlySpan(in this.Title[0], 16));
+
+        /// <summary>Stores <paramref name="value"/> in <see cref="Title"/>: at most 15 characters (longer text is truncated, never splitting a surrogate pair), NUL-terminated, the rest cleared. On a guard's <c>Value</c> this writes shared memory: hold the lock.</summary>
+        /// <param name="value">The text.</param>
+        /// <exception cref="global::System.ArgumentNullException"><paramref name="value"/> is null.</exception>
+        public void SetTitle(string value) => global::SharedStruct.FixedBuffer.SetString(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref this.Title[0], 16), value);
+
+        /// <summary>The 8 elements of <see cref="Bytes"/> as a span over this value's own storage (shared memory on a guard's <c>Value</c>: use it only while the lock is held).</summary>
+        [global::System.Diagnostics.CodeAnalysis.UnscopedRef]
+        public global::System.Span<byte> BytesSpan => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref this.Bytes[0], 8);
+
+        /// <summary>The 8 elements of <see cref="Bytes"/> as a read-only span over this value's own storage; usable on an <c>in</c> value such as a <c>Read</c> callback's.</summary>
+        [global::System.Diagnostics.CodeAnalysis.UnscopedRef]
+        public readonly global::System.ReadOnlySpan<byte> BytesReadOnlySpan => global::SharedStruct.FixedBuffer.AsReadOnlySpan(in this.Bytes[0], 8);
+
+        /// <summary>The 4 elements of <see cref="Samples"/> as a span over this value's own storage (shared memory on a guard's <c>Value</c>: use it only while the lock is held).</summary>
+        [global::System.Diagnostics.CodeAnalysis.UnscopedRef]
+        public global::System.Span<int> SamplesSpan => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref this.Samples[0], 4);
+
+        /// <summary>The 4 elements of <see cref="Samples"/> as a read-only span over this value's own storage; usable on an <c>in</c> value such as a <c>Read</c> callback's.</summary>
+        [global::System.Diagnostics.CodeAnalysis.UnscopedRef]
+        public readonly global::System.ReadOnlySpan<int> SamplesReadOnlySpan => global::SharedStruct.FixedBuffer.AsReadOnlySpan(in this.Samples[0], 4);
     }
 
     /// <summary>
@@ -74,9 +99,9 @@ namespace Kinds
 
         /// <summary>Opens the existing shared segment <c>kinds.all</c> with a read-only mapping.</summary>
         /// <param name="options">Where to look and how long to wait; null for the defaults.</param>
-        /// <returns>A view with consistent, lock-free reads and no write path.</returns>
-        public static global::SharedStruct.ReadOnlySharedSegment<global::Kinds.AllKinds> OpenReadOnly(global::SharedStruct.SharedSegmentOptions? options = null) =>
-            global::SharedStruct.SharedSegment<global::Kinds.AllKinds>.OpenReadOnly(SegmentName, options, Layout);
+        /// <returns>A view with typed getters, consistent lock-free reads and no write path.</returns>
+        public static global::Kinds.AllKindsReadOnlySegment OpenReadOnly(global::SharedStruct.SharedSegmentOptions? options = null) =>
+            new global::Kinds.AllKindsReadOnlySegment(global::SharedStruct.SharedSegment<global::Kinds.AllKinds>.OpenReadOnly(SegmentName, options, Layout, DefaultLockTimeout));
 
         /// <summary>The segment name.</summary>
         public string Name => _segment.Name;
@@ -125,6 +150,83 @@ namespace Kinds
 
         /// <summary>Unmaps the segment. The segment itself stays until deleted.</summary>
         public void Dispose() => _segment.Dispose();
+
+        /// <summary>Runs <paramref name="update"/> on the payload under one lock, taken with the segment's default lock timeout: a <c>using</c> block over <see cref="Lock()"/> in one call.</summary>
+        /// <param name="update">Changes the payload in shared memory; if it throws, the lock is released with what it wrote.</param>
+        /// <returns>True when the previous holder died holding the lock (<c>WasAbandoned</c>): the payload may be half-updated.</returns>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public bool Update(global::SharedStruct.SegmentUpdater<global::Kinds.AllKinds> update) => _segment.Update(update);
+
+        /// <summary>Runs <paramref name="update"/> on the payload under one lock.</summary>
+        /// <param name="update">Changes the payload in shared memory; if it throws, the lock is released with what it wrote.</param>
+        /// <param name="timeout">How long to wait for the lock.</param>
+        /// <returns>True when the previous holder died holding the lock (<c>WasAbandoned</c>): the payload may be half-updated.</returns>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public bool Update(global::SharedStruct.SegmentUpdater<global::Kinds.AllKinds> update, global::System.TimeSpan timeout) => _segment.Update(update, timeout);
+
+        /// <summary>Runs <paramref name="update"/> with <paramref name="state"/> under one lock, taken with the segment's default lock timeout; with a <c>static</c> lambda nothing is allocated.</summary>
+        /// <typeparam name="TState">The state's type.</typeparam>
+        /// <param name="update">Changes the payload in shared memory; if it throws, the lock is released with what it wrote.</param>
+        /// <param name="state">Passed to <paramref name="update"/>.</param>
+        /// <returns>True when the previous holder died holding the lock (<c>WasAbandoned</c>): the payload may be half-updated.</returns>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public bool Update<TState>(global::SharedStruct.SegmentUpdater<global::Kinds.AllKinds, TState> update, TState state) => _segment.Update(update, state);
+
+        /// <summary>Runs <paramref name="update"/> with <paramref name="state"/> under one lock; with a <c>static</c> lambda nothing is allocated.</summary>
+        /// <typeparam name="TState">The state's type.</typeparam>
+        /// <param name="update">Changes the payload in shared memory; if it throws, the lock is released with what it wrote.</param>
+        /// <param name="state">Passed to <paramref name="update"/>.</param>
+        /// <param name="timeout">How long to wait for the lock.</param>
+        /// <returns>True when the previous holder died holding the lock (<c>WasAbandoned</c>): the payload may be half-updated.</returns>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public bool Update<TState>(global::SharedStruct.SegmentUpdater<global::Kinds.AllKinds, TState> update, TState state, global::System.TimeSpan timeout) => _segment.Update(update, state, timeout);
+
+        /// <summary>Computes a value from one consistent snapshot, read without taking the lock, waiting at most the default lock timeout for a writer.</summary>
+        /// <typeparam name="TResult">The result's type.</typeparam>
+        /// <param name="reader">Gets a private copy of the payload (on the stack up to 64 KiB, in native memory beyond).</param>
+        /// <returns>What <paramref name="reader"/> returned.</returns>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public TResult Read<TResult>(global::SharedStruct.SegmentReader<global::Kinds.AllKinds, TResult> reader) => _segment.Read(reader);
+
+        /// <summary>Computes a value from one consistent snapshot, read without taking the lock.</summary>
+        /// <typeparam name="TResult">The result's type.</typeparam>
+        /// <param name="reader">Gets a private copy of the payload (on the stack up to 64 KiB, in native memory beyond).</param>
+        /// <param name="timeout">How long to wait for a writer to finish.</param>
+        /// <returns>What <paramref name="reader"/> returned.</returns>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public TResult Read<TResult>(global::SharedStruct.SegmentReader<global::Kinds.AllKinds, TResult> reader, global::System.TimeSpan timeout) => _segment.Read(reader, timeout);
+
+        /// <summary>Computes a value from one consistent snapshot and <paramref name="state"/>, waiting at most the default lock timeout; with a <c>static</c> lambda nothing is allocated.</summary>
+        /// <typeparam name="TState">The state's type.</typeparam>
+        /// <typeparam name="TResult">The result's type.</typeparam>
+        /// <param name="reader">Gets a private copy of the payload and <paramref name="state"/>.</param>
+        /// <param name="state">Passed to <paramref name="reader"/>.</param>
+        /// <returns>What <paramref name="reader"/> returned.</returns>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public TResult Read<TState, TResult>(global::SharedStruct.SegmentReader<global::Kinds.AllKinds, TState, TResult> reader, TState state) => _segment.Read(reader, state);
+
+        /// <summary>Computes a value from one consistent snapshot and <paramref name="state"/>; with a <c>static</c> lambda nothing is allocated.</summary>
+        /// <typeparam name="TState">The state's type.</typeparam>
+        /// <typeparam name="TResult">The result's type.</typeparam>
+        /// <param name="reader">Gets a private copy of the payload and <paramref name="state"/>.</param>
+        /// <param name="state">Passed to <paramref name="reader"/>.</param>
+        /// <param name="timeout">How long to wait for a writer to finish.</param>
+        /// <returns>What <paramref name="reader"/> returned.</returns>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public TResult Read<TState, TResult>(global::SharedStruct.SegmentReader<global::Kinds.AllKinds, TState, TResult> reader, TState state, global::System.TimeSpan timeout) => _segment.Read(reader, state, timeout);
+
+        /// <summary>A consistent copy of the payload, read without taking the lock, written into caller storage: for payloads of any size, nothing of theirs goes on the stack.</summary>
+        /// <param name="destination">Where the copy goes: a field, an array element, native memory.</param>
+        /// <param name="timeout">How long to wait for a writer to finish.</param>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public void ReadSnapshot(ref global::Kinds.AllKinds destination, global::System.TimeSpan timeout) => _segment.ReadSnapshot(ref destination, timeout);
+
+        /// <summary>Like <see cref="ReadSnapshot(ref global::Kinds.AllKinds, global::System.TimeSpan)"/>, also giving the version the copy shows.</summary>
+        /// <param name="destination">Where the copy goes: a field, an array element, native memory.</param>
+        /// <param name="timeout">How long to wait for a writer to finish.</param>
+        /// <param name="version">The version the copy shows: pass it to <c>WaitForChange</c>.</param>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public void ReadSnapshot(ref global::Kinds.AllKinds destination, global::System.TimeSpan timeout, out ulong version) => _segment.ReadSnapshot(ref destination, timeout, out version, out _);
 
         /// <summary>Takes the cross-process lock, giving up when <paramref name="cancellationToken"/> is cancelled.</summary>
         /// <param name="timeout">How long to wait for the lock.</param>
@@ -613,21 +715,14 @@ namespace Kinds
             get
             {
                 using global::SharedStruct.SegmentGuard<global::Kinds.AllKinds> guard = _segment.Lock();
-                global::System.ReadOnlySpan<char> chars = global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref guard.Value.Title[0], 16);
-                int end = global::System.MemoryExtensions.IndexOf(chars, '\0');
-                return new string(end < 0 ? chars : chars.Slice(0, end));
+                return global::SharedStruct.FixedBuffer.GetString(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref guard.Value.Title[0], 16));
             }
             set
             {
                 if (value is null)
                     throw new global::System.ArgumentNullException(nameof(value));
-                int count = value.Length < 15 ? value.Length : 15;
-                if (count < value.Length && count > 0 && char.IsHighSurrogate(value[count - 1]))
-                    count--;
                 using global::SharedStruct.SegmentGuard<global::Kinds.AllKinds> guard = _segment.Lock();
-                global::System.Span<char> chars = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref guard.Value.Title[0], 16);
-                global::System.MemoryExtensions.AsSpan(value, 0, count).CopyTo(chars);
-                chars.Slice(count).Clear();
+                global::SharedStruct.FixedBuffer.SetString(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref guard.Value.Title[0], 16), value);
             }
         }
 
@@ -843,5 +938,239 @@ namespace Kinds
                 _segment.NoteLockFreeWrite();
             return original;
         }
+    }
+
+    /// <summary>
+    /// The shared segment <c>kinds.all</c> mapped read-only (the kernel refuses writes), with typed getters generated
+    /// from the fields of <see cref="global::Kinds.AllKinds"/>: each get is one consistent snapshot, read without the lock.
+    /// </summary>
+    public sealed unsafe class AllKindsReadOnlySegment : global::System.IDisposable
+    {
+        private readonly global::SharedStruct.ReadOnlySharedSegment<global::Kinds.AllKinds> _segment;
+
+        internal AllKindsReadOnlySegment(global::SharedStruct.ReadOnlySharedSegment<global::Kinds.AllKinds> segment) => _segment = segment;
+
+        /// <summary>The segment name.</summary>
+        public string Name => _segment.Name;
+
+        /// <summary>Where the segment lives: a file path, or a kernel object name on Windows.</summary>
+        public string Location => _segment.Location;
+
+        /// <summary>The underlying runtime view, for the APIs this wrapper does not repeat.</summary>
+        public global::SharedStruct.ReadOnlySharedSegment<global::Kinds.AllKinds> Segment => _segment;
+
+        /// <summary>How long the getters and the reads without a timeout wait for a writer: the options' <c>LockTimeout</c>, else the attribute's.</summary>
+        public global::System.TimeSpan DefaultLockTimeout => _segment.DefaultLockTimeout;
+
+        /// <summary>A number that changes whenever a writer releases a guard (and, while anyone watches, with every lock-free write).</summary>
+        public ulong Version => _segment.Version;
+
+        /// <summary>Sleeps until <see cref="Version"/> differs from <paramref name="sinceVersion"/> (true) or the timeout passes (false); true at once if it already differs.</summary>
+        /// <param name="sinceVersion">The version last seen.</param>
+        /// <param name="timeout">How long to wait.</param>
+        /// <param name="cancellationToken">Ends the wait with an <see cref="global::System.OperationCanceledException"/>.</param>
+        /// <returns>Whether the version changed.</returns>
+        public bool WaitForChange(ulong sinceVersion, global::System.TimeSpan timeout, global::System.Threading.CancellationToken cancellationToken = default) =>
+            _segment.WaitForChange(sinceVersion, timeout, cancellationToken);
+
+        /// <summary>Like <see cref="WaitForChange"/>, without blocking a thread.</summary>
+        /// <param name="sinceVersion">The version last seen.</param>
+        /// <param name="timeout">How long to wait.</param>
+        /// <param name="cancellationToken">Cancels the wait.</param>
+        /// <returns>Whether the version changed.</returns>
+        public global::System.Threading.Tasks.ValueTask<bool> WaitForChangeAsync(ulong sinceVersion, global::System.TimeSpan timeout, global::System.Threading.CancellationToken cancellationToken = default) =>
+            _segment.WaitForChangeAsync(sinceVersion, timeout, cancellationToken);
+
+        /// <summary>The current value first, then each new value; changes it could not keep up with are coalesced (latest wins).</summary>
+        /// <param name="cancellationToken">Ends the enumeration.</param>
+        /// <returns>The values, as they are released.</returns>
+        public global::System.Collections.Generic.IAsyncEnumerable<global::Kinds.AllKinds> WatchAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
+            _segment.WatchAsync(cancellationToken);
+
+        /// <summary>A consistent copy of the payload, waiting at most <see cref="DefaultLockTimeout"/> for a writer.</summary>
+        /// <returns>The copy.</returns>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole timeout.</exception>
+        public global::Kinds.AllKinds ReadSnapshot() => _segment.Read();
+
+        /// <summary>A consistent copy of the payload.</summary>
+        /// <param name="timeout">How long to wait for a writer to finish.</param>
+        /// <returns>The copy.</returns>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole timeout.</exception>
+        public global::Kinds.AllKinds ReadSnapshot(global::System.TimeSpan timeout) => _segment.Read(timeout);
+
+        /// <summary>A consistent copy of the payload and the <see cref="Version"/> it shows.</summary>
+        /// <param name="timeout">How long to wait for a writer to finish.</param>
+        /// <param name="version">The version the copy shows: pass it to <see cref="WaitForChange"/>.</param>
+        /// <returns>The copy.</returns>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole timeout.</exception>
+        public global::Kinds.AllKinds ReadSnapshot(global::System.TimeSpan timeout, out ulong version) => _segment.Read(timeout, out version, out _);
+
+        /// <summary>Computes a value from one consistent snapshot, read without taking the lock, waiting at most the default lock timeout for a writer.</summary>
+        /// <typeparam name="TResult">The result's type.</typeparam>
+        /// <param name="reader">Gets a private copy of the payload (on the stack up to 64 KiB, in native memory beyond).</param>
+        /// <returns>What <paramref name="reader"/> returned.</returns>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public TResult Read<TResult>(global::SharedStruct.SegmentReader<global::Kinds.AllKinds, TResult> reader) => _segment.Read(reader);
+
+        /// <summary>Computes a value from one consistent snapshot, read without taking the lock.</summary>
+        /// <typeparam name="TResult">The result's type.</typeparam>
+        /// <param name="reader">Gets a private copy of the payload (on the stack up to 64 KiB, in native memory beyond).</param>
+        /// <param name="timeout">How long to wait for a writer to finish.</param>
+        /// <returns>What <paramref name="reader"/> returned.</returns>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public TResult Read<TResult>(global::SharedStruct.SegmentReader<global::Kinds.AllKinds, TResult> reader, global::System.TimeSpan timeout) => _segment.Read(reader, timeout);
+
+        /// <summary>Computes a value from one consistent snapshot and <paramref name="state"/>, waiting at most the default lock timeout; with a <c>static</c> lambda nothing is allocated.</summary>
+        /// <typeparam name="TState">The state's type.</typeparam>
+        /// <typeparam name="TResult">The result's type.</typeparam>
+        /// <param name="reader">Gets a private copy of the payload and <paramref name="state"/>.</param>
+        /// <param name="state">Passed to <paramref name="reader"/>.</param>
+        /// <returns>What <paramref name="reader"/> returned.</returns>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public TResult Read<TState, TResult>(global::SharedStruct.SegmentReader<global::Kinds.AllKinds, TState, TResult> reader, TState state) => _segment.Read(reader, state);
+
+        /// <summary>Computes a value from one consistent snapshot and <paramref name="state"/>; with a <c>static</c> lambda nothing is allocated.</summary>
+        /// <typeparam name="TState">The state's type.</typeparam>
+        /// <typeparam name="TResult">The result's type.</typeparam>
+        /// <param name="reader">Gets a private copy of the payload and <paramref name="state"/>.</param>
+        /// <param name="state">Passed to <paramref name="reader"/>.</param>
+        /// <param name="timeout">How long to wait for a writer to finish.</param>
+        /// <returns>What <paramref name="reader"/> returned.</returns>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public TResult Read<TState, TResult>(global::SharedStruct.SegmentReader<global::Kinds.AllKinds, TState, TResult> reader, TState state, global::System.TimeSpan timeout) => _segment.Read(reader, state, timeout);
+
+        /// <summary>A consistent copy of the payload, read without taking the lock, written into caller storage: for payloads of any size, nothing of theirs goes on the stack.</summary>
+        /// <param name="destination">Where the copy goes: a field, an array element, native memory.</param>
+        /// <param name="timeout">How long to wait for a writer to finish.</param>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public void ReadSnapshot(ref global::Kinds.AllKinds destination, global::System.TimeSpan timeout) => _segment.ReadSnapshot(ref destination, timeout);
+
+        /// <summary>Like <see cref="ReadSnapshot(ref global::Kinds.AllKinds, global::System.TimeSpan)"/>, also giving the version the copy shows.</summary>
+        /// <param name="destination">Where the copy goes: a field, an array element, native memory.</param>
+        /// <param name="timeout">How long to wait for a writer to finish.</param>
+        /// <param name="version">The version the copy shows: pass it to <c>WaitForChange</c>.</param>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public void ReadSnapshot(ref global::Kinds.AllKinds destination, global::System.TimeSpan timeout, out ulong version) => _segment.ReadSnapshot(ref destination, timeout, out version, out _);
+
+        /// <summary>Unmaps the segment and leaves (releases its reader registration).</summary>
+        public void Dispose() => _segment.Dispose();
+
+        /// <summary>Gets <see cref="global::Kinds.AllKinds.Flag"/> (<c>bool</c> at offset 0) from one consistent snapshot, waiting at most <see cref="DefaultLockTimeout"/> for a writer. Use <c>Read</c> to get several fields from the same snapshot.</summary>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole <see cref="DefaultLockTimeout"/>.</exception>
+        public bool Flag => _segment.Read(static (in global::Kinds.AllKinds value) => value.Flag);
+
+        /// <summary>Gets <see cref="global::Kinds.AllKinds.Letter"/> (<c>char</c> at offset 2) from one consistent snapshot, waiting at most <see cref="DefaultLockTimeout"/> for a writer. Use <c>Read</c> to get several fields from the same snapshot.</summary>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole <see cref="DefaultLockTimeout"/>.</exception>
+        public char Letter => _segment.Read(static (in global::Kinds.AllKinds value) => value.Letter);
+
+        /// <summary>Gets <see cref="global::Kinds.AllKinds.Int8"/> (<c>int8</c> at offset 4) from one consistent snapshot, waiting at most <see cref="DefaultLockTimeout"/> for a writer. Use <c>Read</c> to get several fields from the same snapshot.</summary>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole <see cref="DefaultLockTimeout"/>.</exception>
+        public sbyte Int8 => _segment.Read(static (in global::Kinds.AllKinds value) => value.Int8);
+
+        /// <summary>Gets <see cref="global::Kinds.AllKinds.UInt8"/> (<c>uint8</c> at offset 5) from one consistent snapshot, waiting at most <see cref="DefaultLockTimeout"/> for a writer. Use <c>Read</c> to get several fields from the same snapshot.</summary>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole <see cref="DefaultLockTimeout"/>.</exception>
+        public byte UInt8 => _segment.Read(static (in global::Kinds.AllKinds value) => value.UInt8);
+
+        /// <summary>Gets <see cref="global::Kinds.AllKinds.Int16"/> (<c>int16</c> at offset 6) from one consistent snapshot, waiting at most <see cref="DefaultLockTimeout"/> for a writer. Use <c>Read</c> to get several fields from the same snapshot.</summary>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole <see cref="DefaultLockTimeout"/>.</exception>
+        public short Int16 => _segment.Read(static (in global::Kinds.AllKinds value) => value.Int16);
+
+        /// <summary>Gets <see cref="global::Kinds.AllKinds.UInt16"/> (<c>uint16</c> at offset 8) from one consistent snapshot, waiting at most <see cref="DefaultLockTimeout"/> for a writer. Use <c>Read</c> to get several fields from the same snapshot.</summary>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole <see cref="DefaultLockTimeout"/>.</exception>
+        public ushort UInt16 => _segment.Read(static (in global::Kinds.AllKinds value) => value.UInt16);
+
+        /// <summary>Gets <see cref="global::Kinds.AllKinds.Int32"/> (<c>int32</c> at offset 12) from one consistent snapshot, waiting at most <see cref="DefaultLockTimeout"/> for a writer. Use <c>Read</c> to get several fields from the same snapshot.</summary>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole <see cref="DefaultLockTimeout"/>.</exception>
+        public int Int32 => _segment.Read(static (in global::Kinds.AllKinds value) => value.Int32);
+
+        /// <summary>Gets <see cref="global::Kinds.AllKinds.UInt32"/> (<c>uint32</c> at offset 16) from one consistent snapshot, waiting at most <see cref="DefaultLockTimeout"/> for a writer. Use <c>Read</c> to get several fields from the same snapshot.</summary>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole <see cref="DefaultLockTimeout"/>.</exception>
+        public uint UInt32 => _segment.Read(static (in global::Kinds.AllKinds value) => value.UInt32);
+
+        /// <summary>Gets <see cref="global::Kinds.AllKinds.Int64"/> (<c>int64</c> at offset 24) from one consistent snapshot, waiting at most <see cref="DefaultLockTimeout"/> for a writer. Use <c>Read</c> to get several fields from the same snapshot.</summary>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole <see cref="DefaultLockTimeout"/>.</exception>
+        public long Int64 => _segment.Read(static (in global::Kinds.AllKinds value) => value.Int64);
+
+        /// <summary>Gets <see cref="global::Kinds.AllKinds.UInt64"/> (<c>uint64</c> at offset 32) from one consistent snapshot, waiting at most <see cref="DefaultLockTimeout"/> for a writer. Use <c>Read</c> to get several fields from the same snapshot.</summary>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole <see cref="DefaultLockTimeout"/>.</exception>
+        public ulong UInt64 => _segment.Read(static (in global::Kinds.AllKinds value) => value.UInt64);
+
+        /// <summary>Gets <see cref="global::Kinds.AllKinds.Single"/> (<c>float32</c> at offset 40) from one consistent snapshot, waiting at most <see cref="DefaultLockTimeout"/> for a writer. Use <c>Read</c> to get several fields from the same snapshot.</summary>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole <see cref="DefaultLockTimeout"/>.</exception>
+        public float Single => _segment.Read(static (in global::Kinds.AllKinds value) => value.Single);
+
+        /// <summary>Gets <see cref="global::Kinds.AllKinds.Double"/> (<c>float64</c> at offset 48) from one consistent snapshot, waiting at most <see cref="DefaultLockTimeout"/> for a writer. Use <c>Read</c> to get several fields from the same snapshot.</summary>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole <see cref="DefaultLockTimeout"/>.</exception>
+        public double Double => _segment.Read(static (in global::Kinds.AllKinds value) => value.Double);
+
+        /// <summary>Gets <see cref="global::Kinds.AllKinds.Money"/> (<c>decimal</c> at offset 56) from one consistent snapshot, waiting at most <see cref="DefaultLockTimeout"/> for a writer. Use <c>Read</c> to get several fields from the same snapshot.</summary>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole <see cref="DefaultLockTimeout"/>.</exception>
+        public decimal Money => _segment.Read(static (in global::Kinds.AllKinds value) => value.Money);
+
+        /// <summary>Gets <see cref="global::Kinds.AllKinds.Color"/> (<c>uint8</c> at offset 72) from one consistent snapshot, waiting at most <see cref="DefaultLockTimeout"/> for a writer. Use <c>Read</c> to get several fields from the same snapshot.</summary>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole <see cref="DefaultLockTimeout"/>.</exception>
+        public global::Kinds.Color Color => _segment.Read(static (in global::Kinds.AllKinds value) => value.Color);
+
+        /// <summary>Gets <see cref="global::Kinds.AllKinds.Access"/> (<c>uint64</c> at offset 80) from one consistent snapshot, waiting at most <see cref="DefaultLockTimeout"/> for a writer. Use <c>Read</c> to get several fields from the same snapshot.</summary>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole <see cref="DefaultLockTimeout"/>.</exception>
+        public global::Kinds.Access Access => _segment.Read(static (in global::Kinds.AllKinds value) => value.Access);
+
+        /// <summary>Gets <see cref="global::Kinds.AllKinds.Position"/> (<c>struct</c> at offset 88) from one consistent snapshot, waiting at most <see cref="DefaultLockTimeout"/> for a writer. Use <c>Read</c> to get several fields from the same snapshot.</summary>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole <see cref="DefaultLockTimeout"/>.</exception>
+        public global::Kinds.Vector Position => _segment.Read(static (in global::Kinds.AllKinds value) => value.Position);
+
+        /// <summary>Gets <see cref="global::Kinds.AllKinds.Title"/> (<c>char[16]</c> at offset 96) as a string, up to the first NUL character, from one consistent snapshot.</summary>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole <see cref="DefaultLockTimeout"/>.</exception>
+        public string Title => _segment.Read(static (in global::Kinds.AllKinds value) => global::SharedStruct.FixedBuffer.GetString(global::SharedStruct.FixedBuffer.AsReadOnlySpan(in value.Title[0], 16)));
+
+        /// <summary>Copies the 8 elements of <see cref="global::Kinds.AllKinds.Bytes"/> (<c>uint8[8]</c> at offset 128) from one consistent snapshot into <paramref name="destination"/>.</summary>
+        /// <param name="destination">Receives the elements; must hold at least 8.</param>
+        /// <exception cref="global::System.ArgumentException"><paramref name="destination"/> is shorter than 8 elements.</exception>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole <see cref="DefaultLockTimeout"/>.</exception>
+        public void ReadBytes(global::System.Span<byte> destination)
+        {
+            if (destination.Length < 8)
+                throw new global::System.ArgumentException("The destination must hold at least 8 elements.", nameof(destination));
+            // A span cannot be a callback's state: the pinned address is.
+            fixed (byte* target = destination)
+            {
+                _segment.Read(static (in global::Kinds.AllKinds value, nint address) =>
+                {
+                    global::SharedStruct.FixedBuffer.AsReadOnlySpan(in value.Bytes[0], 8).CopyTo(new global::System.Span<byte>((void*)address, 8));
+                    return true;
+                }, (nint)target);
+            }
+        }
+
+        /// <summary>Copies the 4 elements of <see cref="global::Kinds.AllKinds.Samples"/> (<c>int32[4]</c> at offset 136) from one consistent snapshot into <paramref name="destination"/>.</summary>
+        /// <param name="destination">Receives the elements; must hold at least 4.</param>
+        /// <exception cref="global::System.ArgumentException"><paramref name="destination"/> is shorter than 4 elements.</exception>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole <see cref="DefaultLockTimeout"/>.</exception>
+        public void ReadSamples(global::System.Span<int> destination)
+        {
+            if (destination.Length < 4)
+                throw new global::System.ArgumentException("The destination must hold at least 4 elements.", nameof(destination));
+            // A span cannot be a callback's state: the pinned address is.
+            fixed (int* target = destination)
+            {
+                _segment.Read(static (in global::Kinds.AllKinds value, nint address) =>
+                {
+                    global::SharedStruct.FixedBuffer.AsReadOnlySpan(in value.Samples[0], 4).CopyTo(new global::System.Span<int>((void*)address, 4));
+                    return true;
+                }, (nint)target);
+            }
+        }
+
+        /// <summary>Gets <see cref="global::Kinds.AllKinds.Generation"/> (<c>int32</c> at offset 152) from one consistent snapshot, waiting at most <see cref="DefaultLockTimeout"/> for a writer. Use <c>Read</c> to get several fields from the same snapshot.</summary>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole <see cref="DefaultLockTimeout"/>.</exception>
+        public int Generation => _segment.Read(static (in global::Kinds.AllKinds value) => value.Generation);
+
+        /// <summary>Gets <see cref="global::Kinds.AllKinds.Legacy"/> (<c>int32</c> at offset 156) from one consistent snapshot, waiting at most <see cref="DefaultLockTimeout"/> for a writer. Use <c>Read</c> to get several fields from the same snapshot.</summary>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole <see cref="DefaultLockTimeout"/>.</exception>
+        public int Legacy => _segment.Read(static (in global::Kinds.AllKinds value) => value.Legacy);
+
+        /// <summary>Gets <see cref="global::Kinds.AllKinds.InternalCount"/> (<c>int32</c> at offset 160) from one consistent snapshot, waiting at most <see cref="DefaultLockTimeout"/> for a writer. Use <c>Read</c> to get several fields from the same snapshot.</summary>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole <see cref="DefaultLockTimeout"/>.</exception>
+        public int InternalCount => _segment.Read(static (in global::Kinds.AllKinds value) => value.InternalCount);
     }
 }

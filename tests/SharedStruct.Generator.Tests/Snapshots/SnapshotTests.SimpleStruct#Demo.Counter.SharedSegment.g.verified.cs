@@ -4,7 +4,7 @@
 
 namespace Demo
 {
-    partial struct Counter
+    unsafe partial struct Counter
     {
         /// <summary>Creates the shared segment <c>demo.counter</c>, or opens it if it exists (see <c>IsCreator</c>).</summary>
         /// <param name="options">Open mode, sharing, file backing and timeouts; null for the defaults.</param>
@@ -25,8 +25,17 @@ namespace Demo
 
         /// <summary>Opens the existing shared segment <c>demo.counter</c> with a read-only mapping.</summary>
         /// <param name="options">Where to look and how long to wait; null for the defaults.</param>
-        /// <returns>A view with consistent, lock-free reads and no write path.</returns>
-        public static global::SharedStruct.ReadOnlySharedSegment<global::Demo.Counter> OpenReadOnly(global::SharedStruct.SharedSegmentOptions? options = null) => global::Demo.CounterSegment.OpenReadOnly(options);
+        /// <returns>A view with typed getters, consistent lock-free reads and no write path.</returns>
+        public static global::Demo.CounterReadOnlySegment OpenReadOnly(global::SharedStruct.SharedSegmentOptions? options = null) => global::Demo.CounterSegment.OpenReadOnly(options);
+
+        /// <summary>The text in <see cref="Note"/> up to the first NUL character (all 100 characters if there is none). Reads this value only: on a guard's <c>Value</c> hold the lock, or call it on a snapshot.</summary>
+        /// <returns>A new string.</returns>
+        public readonly string GetNote() => global::SharedStruct.FixedBuffer.GetString(global::SharedStruct.FixedBuffer.AsReadOnlySpan(in this.Note[0], 100));
+
+        /// <summary>Stores <paramref name="value"/> in <see cref="Note"/>: at most 99 characters (longer text is truncated, never splitting a surrogate pair), NUL-terminated, the rest cleared. On a guard's <c>Value</c> this writes shared memory: hold the lock.</summary>
+        /// <param name="value">The text.</param>
+        /// <exception cref="global::System.ArgumentNullException"><paramref name="value"/> is null.</exception>
+        public void SetNote(string value) => global::SharedStruct.FixedBuffer.SetString(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref this.Note[0], 100), value);
     }
 
     /// <summary>
@@ -74,9 +83,9 @@ namespace Demo
 
         /// <summary>Opens the existing shared segment <c>demo.counter</c> with a read-only mapping.</summary>
         /// <param name="options">Where to look and how long to wait; null for the defaults.</param>
-        /// <returns>A view with consistent, lock-free reads and no write path.</returns>
-        public static global::SharedStruct.ReadOnlySharedSegment<global::Demo.Counter> OpenReadOnly(global::SharedStruct.SharedSegmentOptions? options = null) =>
-            global::SharedStruct.SharedSegment<global::Demo.Counter>.OpenReadOnly(SegmentName, options, Layout);
+        /// <returns>A view with typed getters, consistent lock-free reads and no write path.</returns>
+        public static global::Demo.CounterReadOnlySegment OpenReadOnly(global::SharedStruct.SharedSegmentOptions? options = null) =>
+            new global::Demo.CounterReadOnlySegment(global::SharedStruct.SharedSegment<global::Demo.Counter>.OpenReadOnly(SegmentName, options, Layout, DefaultLockTimeout));
 
         /// <summary>The segment name.</summary>
         public string Name => _segment.Name;
@@ -125,6 +134,83 @@ namespace Demo
 
         /// <summary>Unmaps the segment. The segment itself stays until deleted.</summary>
         public void Dispose() => _segment.Dispose();
+
+        /// <summary>Runs <paramref name="update"/> on the payload under one lock, taken with the segment's default lock timeout: a <c>using</c> block over <see cref="Lock()"/> in one call.</summary>
+        /// <param name="update">Changes the payload in shared memory; if it throws, the lock is released with what it wrote.</param>
+        /// <returns>True when the previous holder died holding the lock (<c>WasAbandoned</c>): the payload may be half-updated.</returns>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public bool Update(global::SharedStruct.SegmentUpdater<global::Demo.Counter> update) => _segment.Update(update);
+
+        /// <summary>Runs <paramref name="update"/> on the payload under one lock.</summary>
+        /// <param name="update">Changes the payload in shared memory; if it throws, the lock is released with what it wrote.</param>
+        /// <param name="timeout">How long to wait for the lock.</param>
+        /// <returns>True when the previous holder died holding the lock (<c>WasAbandoned</c>): the payload may be half-updated.</returns>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public bool Update(global::SharedStruct.SegmentUpdater<global::Demo.Counter> update, global::System.TimeSpan timeout) => _segment.Update(update, timeout);
+
+        /// <summary>Runs <paramref name="update"/> with <paramref name="state"/> under one lock, taken with the segment's default lock timeout; with a <c>static</c> lambda nothing is allocated.</summary>
+        /// <typeparam name="TState">The state's type.</typeparam>
+        /// <param name="update">Changes the payload in shared memory; if it throws, the lock is released with what it wrote.</param>
+        /// <param name="state">Passed to <paramref name="update"/>.</param>
+        /// <returns>True when the previous holder died holding the lock (<c>WasAbandoned</c>): the payload may be half-updated.</returns>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public bool Update<TState>(global::SharedStruct.SegmentUpdater<global::Demo.Counter, TState> update, TState state) => _segment.Update(update, state);
+
+        /// <summary>Runs <paramref name="update"/> with <paramref name="state"/> under one lock; with a <c>static</c> lambda nothing is allocated.</summary>
+        /// <typeparam name="TState">The state's type.</typeparam>
+        /// <param name="update">Changes the payload in shared memory; if it throws, the lock is released with what it wrote.</param>
+        /// <param name="state">Passed to <paramref name="update"/>.</param>
+        /// <param name="timeout">How long to wait for the lock.</param>
+        /// <returns>True when the previous holder died holding the lock (<c>WasAbandoned</c>): the payload may be half-updated.</returns>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public bool Update<TState>(global::SharedStruct.SegmentUpdater<global::Demo.Counter, TState> update, TState state, global::System.TimeSpan timeout) => _segment.Update(update, state, timeout);
+
+        /// <summary>Computes a value from one consistent snapshot, read without taking the lock, waiting at most the default lock timeout for a writer.</summary>
+        /// <typeparam name="TResult">The result's type.</typeparam>
+        /// <param name="reader">Gets a private copy of the payload (on the stack up to 64 KiB, in native memory beyond).</param>
+        /// <returns>What <paramref name="reader"/> returned.</returns>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public TResult Read<TResult>(global::SharedStruct.SegmentReader<global::Demo.Counter, TResult> reader) => _segment.Read(reader);
+
+        /// <summary>Computes a value from one consistent snapshot, read without taking the lock.</summary>
+        /// <typeparam name="TResult">The result's type.</typeparam>
+        /// <param name="reader">Gets a private copy of the payload (on the stack up to 64 KiB, in native memory beyond).</param>
+        /// <param name="timeout">How long to wait for a writer to finish.</param>
+        /// <returns>What <paramref name="reader"/> returned.</returns>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public TResult Read<TResult>(global::SharedStruct.SegmentReader<global::Demo.Counter, TResult> reader, global::System.TimeSpan timeout) => _segment.Read(reader, timeout);
+
+        /// <summary>Computes a value from one consistent snapshot and <paramref name="state"/>, waiting at most the default lock timeout; with a <c>static</c> lambda nothing is allocated.</summary>
+        /// <typeparam name="TState">The state's type.</typeparam>
+        /// <typeparam name="TResult">The result's type.</typeparam>
+        /// <param name="reader">Gets a private copy of the payload and <paramref name="state"/>.</param>
+        /// <param name="state">Passed to <paramref name="reader"/>.</param>
+        /// <returns>What <paramref name="reader"/> returned.</returns>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public TResult Read<TState, TResult>(global::SharedStruct.SegmentReader<global::Demo.Counter, TState, TResult> reader, TState state) => _segment.Read(reader, state);
+
+        /// <summary>Computes a value from one consistent snapshot and <paramref name="state"/>; with a <c>static</c> lambda nothing is allocated.</summary>
+        /// <typeparam name="TState">The state's type.</typeparam>
+        /// <typeparam name="TResult">The result's type.</typeparam>
+        /// <param name="reader">Gets a private copy of the payload and <paramref name="state"/>.</param>
+        /// <param name="state">Passed to <paramref name="reader"/>.</param>
+        /// <param name="timeout">How long to wait for a writer to finish.</param>
+        /// <returns>What <paramref name="reader"/> returned.</returns>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public TResult Read<TState, TResult>(global::SharedStruct.SegmentReader<global::Demo.Counter, TState, TResult> reader, TState state, global::System.TimeSpan timeout) => _segment.Read(reader, state, timeout);
+
+        /// <summary>A consistent copy of the payload, read without taking the lock, written into caller storage: for payloads of any size, nothing of theirs goes on the stack.</summary>
+        /// <param name="destination">Where the copy goes: a field, an array element, native memory.</param>
+        /// <param name="timeout">How long to wait for a writer to finish.</param>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public void ReadSnapshot(ref global::Demo.Counter destination, global::System.TimeSpan timeout) => _segment.ReadSnapshot(ref destination, timeout);
+
+        /// <summary>Like <see cref="ReadSnapshot(ref global::Demo.Counter, global::System.TimeSpan)"/>, also giving the version the copy shows.</summary>
+        /// <param name="destination">Where the copy goes: a field, an array element, native memory.</param>
+        /// <param name="timeout">How long to wait for a writer to finish.</param>
+        /// <param name="version">The version the copy shows: pass it to <c>WaitForChange</c>.</param>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public void ReadSnapshot(ref global::Demo.Counter destination, global::System.TimeSpan timeout, out ulong version) => _segment.ReadSnapshot(ref destination, timeout, out version, out _);
 
         /// <summary>Takes the cross-process lock, giving up when <paramref name="cancellationToken"/> is cancelled.</summary>
         /// <param name="timeout">How long to wait for the lock.</param>
@@ -283,22 +369,143 @@ namespace Demo
             get
             {
                 using global::SharedStruct.SegmentGuard<global::Demo.Counter> guard = _segment.Lock();
-                global::System.ReadOnlySpan<char> chars = global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref guard.Value.Note[0], 100);
-                int end = global::System.MemoryExtensions.IndexOf(chars, '\0');
-                return new string(end < 0 ? chars : chars.Slice(0, end));
+                return global::SharedStruct.FixedBuffer.GetString(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref guard.Value.Note[0], 100));
             }
             set
             {
                 if (value is null)
                     throw new global::System.ArgumentNullException(nameof(value));
-                int count = value.Length < 99 ? value.Length : 99;
-                if (count < value.Length && count > 0 && char.IsHighSurrogate(value[count - 1]))
-                    count--;
                 using global::SharedStruct.SegmentGuard<global::Demo.Counter> guard = _segment.Lock();
-                global::System.Span<char> chars = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref guard.Value.Note[0], 100);
-                global::System.MemoryExtensions.AsSpan(value, 0, count).CopyTo(chars);
-                chars.Slice(count).Clear();
+                global::SharedStruct.FixedBuffer.SetString(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref guard.Value.Note[0], 100), value);
             }
         }
+    }
+
+    /// <summary>
+    /// The shared segment <c>demo.counter</c> mapped read-only (the kernel refuses writes), with typed getters generated
+    /// from the fields of <see cref="global::Demo.Counter"/>: each get is one consistent snapshot, read without the lock.
+    /// </summary>
+    public sealed unsafe class CounterReadOnlySegment : global::System.IDisposable
+    {
+        private readonly global::SharedStruct.ReadOnlySharedSegment<global::Demo.Counter> _segment;
+
+        internal CounterReadOnlySegment(global::SharedStruct.ReadOnlySharedSegment<global::Demo.Counter> segment) => _segment = segment;
+
+        /// <summary>The segment name.</summary>
+        public string Name => _segment.Name;
+
+        /// <summary>Where the segment lives: a file path, or a kernel object name on Windows.</summary>
+        public string Location => _segment.Location;
+
+        /// <summary>The underlying runtime view, for the APIs this wrapper does not repeat.</summary>
+        public global::SharedStruct.ReadOnlySharedSegment<global::Demo.Counter> Segment => _segment;
+
+        /// <summary>How long the getters and the reads without a timeout wait for a writer: the options' <c>LockTimeout</c>, else the attribute's.</summary>
+        public global::System.TimeSpan DefaultLockTimeout => _segment.DefaultLockTimeout;
+
+        /// <summary>A number that changes whenever a writer releases a guard (and, while anyone watches, with every lock-free write).</summary>
+        public ulong Version => _segment.Version;
+
+        /// <summary>Sleeps until <see cref="Version"/> differs from <paramref name="sinceVersion"/> (true) or the timeout passes (false); true at once if it already differs.</summary>
+        /// <param name="sinceVersion">The version last seen.</param>
+        /// <param name="timeout">How long to wait.</param>
+        /// <param name="cancellationToken">Ends the wait with an <see cref="global::System.OperationCanceledException"/>.</param>
+        /// <returns>Whether the version changed.</returns>
+        public bool WaitForChange(ulong sinceVersion, global::System.TimeSpan timeout, global::System.Threading.CancellationToken cancellationToken = default) =>
+            _segment.WaitForChange(sinceVersion, timeout, cancellationToken);
+
+        /// <summary>Like <see cref="WaitForChange"/>, without blocking a thread.</summary>
+        /// <param name="sinceVersion">The version last seen.</param>
+        /// <param name="timeout">How long to wait.</param>
+        /// <param name="cancellationToken">Cancels the wait.</param>
+        /// <returns>Whether the version changed.</returns>
+        public global::System.Threading.Tasks.ValueTask<bool> WaitForChangeAsync(ulong sinceVersion, global::System.TimeSpan timeout, global::System.Threading.CancellationToken cancellationToken = default) =>
+            _segment.WaitForChangeAsync(sinceVersion, timeout, cancellationToken);
+
+        /// <summary>The current value first, then each new value; changes it could not keep up with are coalesced (latest wins).</summary>
+        /// <param name="cancellationToken">Ends the enumeration.</param>
+        /// <returns>The values, as they are released.</returns>
+        public global::System.Collections.Generic.IAsyncEnumerable<global::Demo.Counter> WatchAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
+            _segment.WatchAsync(cancellationToken);
+
+        /// <summary>A consistent copy of the payload, waiting at most <see cref="DefaultLockTimeout"/> for a writer.</summary>
+        /// <returns>The copy.</returns>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole timeout.</exception>
+        public global::Demo.Counter ReadSnapshot() => _segment.Read();
+
+        /// <summary>A consistent copy of the payload.</summary>
+        /// <param name="timeout">How long to wait for a writer to finish.</param>
+        /// <returns>The copy.</returns>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole timeout.</exception>
+        public global::Demo.Counter ReadSnapshot(global::System.TimeSpan timeout) => _segment.Read(timeout);
+
+        /// <summary>A consistent copy of the payload and the <see cref="Version"/> it shows.</summary>
+        /// <param name="timeout">How long to wait for a writer to finish.</param>
+        /// <param name="version">The version the copy shows: pass it to <see cref="WaitForChange"/>.</param>
+        /// <returns>The copy.</returns>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole timeout.</exception>
+        public global::Demo.Counter ReadSnapshot(global::System.TimeSpan timeout, out ulong version) => _segment.Read(timeout, out version, out _);
+
+        /// <summary>Computes a value from one consistent snapshot, read without taking the lock, waiting at most the default lock timeout for a writer.</summary>
+        /// <typeparam name="TResult">The result's type.</typeparam>
+        /// <param name="reader">Gets a private copy of the payload (on the stack up to 64 KiB, in native memory beyond).</param>
+        /// <returns>What <paramref name="reader"/> returned.</returns>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public TResult Read<TResult>(global::SharedStruct.SegmentReader<global::Demo.Counter, TResult> reader) => _segment.Read(reader);
+
+        /// <summary>Computes a value from one consistent snapshot, read without taking the lock.</summary>
+        /// <typeparam name="TResult">The result's type.</typeparam>
+        /// <param name="reader">Gets a private copy of the payload (on the stack up to 64 KiB, in native memory beyond).</param>
+        /// <param name="timeout">How long to wait for a writer to finish.</param>
+        /// <returns>What <paramref name="reader"/> returned.</returns>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public TResult Read<TResult>(global::SharedStruct.SegmentReader<global::Demo.Counter, TResult> reader, global::System.TimeSpan timeout) => _segment.Read(reader, timeout);
+
+        /// <summary>Computes a value from one consistent snapshot and <paramref name="state"/>, waiting at most the default lock timeout; with a <c>static</c> lambda nothing is allocated.</summary>
+        /// <typeparam name="TState">The state's type.</typeparam>
+        /// <typeparam name="TResult">The result's type.</typeparam>
+        /// <param name="reader">Gets a private copy of the payload and <paramref name="state"/>.</param>
+        /// <param name="state">Passed to <paramref name="reader"/>.</param>
+        /// <returns>What <paramref name="reader"/> returned.</returns>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public TResult Read<TState, TResult>(global::SharedStruct.SegmentReader<global::Demo.Counter, TState, TResult> reader, TState state) => _segment.Read(reader, state);
+
+        /// <summary>Computes a value from one consistent snapshot and <paramref name="state"/>; with a <c>static</c> lambda nothing is allocated.</summary>
+        /// <typeparam name="TState">The state's type.</typeparam>
+        /// <typeparam name="TResult">The result's type.</typeparam>
+        /// <param name="reader">Gets a private copy of the payload and <paramref name="state"/>.</param>
+        /// <param name="state">Passed to <paramref name="reader"/>.</param>
+        /// <param name="timeout">How long to wait for a writer to finish.</param>
+        /// <returns>What <paramref name="reader"/> returned.</returns>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public TResult Read<TState, TResult>(global::SharedStruct.SegmentReader<global::Demo.Counter, TState, TResult> reader, TState state, global::System.TimeSpan timeout) => _segment.Read(reader, state, timeout);
+
+        /// <summary>A consistent copy of the payload, read without taking the lock, written into caller storage: for payloads of any size, nothing of theirs goes on the stack.</summary>
+        /// <param name="destination">Where the copy goes: a field, an array element, native memory.</param>
+        /// <param name="timeout">How long to wait for a writer to finish.</param>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public void ReadSnapshot(ref global::Demo.Counter destination, global::System.TimeSpan timeout) => _segment.ReadSnapshot(ref destination, timeout);
+
+        /// <summary>Like <see cref="ReadSnapshot(ref global::Demo.Counter, global::System.TimeSpan)"/>, also giving the version the copy shows.</summary>
+        /// <param name="destination">Where the copy goes: a field, an array element, native memory.</param>
+        /// <param name="timeout">How long to wait for a writer to finish.</param>
+        /// <param name="version">The version the copy shows: pass it to <c>WaitForChange</c>.</param>
+        /// <exception cref="global::System.TimeoutException">A live process held the lock for the whole timeout.</exception>
+        public void ReadSnapshot(ref global::Demo.Counter destination, global::System.TimeSpan timeout, out ulong version) => _segment.ReadSnapshot(ref destination, timeout, out version, out _);
+
+        /// <summary>Unmaps the segment and leaves (releases its reader registration).</summary>
+        public void Dispose() => _segment.Dispose();
+
+        /// <summary>Gets <see cref="global::Demo.Counter.Hits"/> (<c>int64</c> at offset 0) from one consistent snapshot, waiting at most <see cref="DefaultLockTimeout"/> for a writer. Use <c>Read</c> to get several fields from the same snapshot.</summary>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole <see cref="DefaultLockTimeout"/>.</exception>
+        public long Hits => _segment.Read(static (in global::Demo.Counter value) => value.Hits);
+
+        /// <summary>Gets <see cref="global::Demo.Counter.Flags"/> (<c>int32</c> at offset 8) from one consistent snapshot, waiting at most <see cref="DefaultLockTimeout"/> for a writer. Use <c>Read</c> to get several fields from the same snapshot.</summary>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole <see cref="DefaultLockTimeout"/>.</exception>
+        public int Flags => _segment.Read(static (in global::Demo.Counter value) => value.Flags);
+
+        /// <summary>Gets <see cref="global::Demo.Counter.Note"/> (<c>char[100]</c> at offset 12) as a string, up to the first NUL character, from one consistent snapshot.</summary>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole <see cref="DefaultLockTimeout"/>.</exception>
+        public string Note => _segment.Read(static (in global::Demo.Counter value) => global::SharedStruct.FixedBuffer.GetString(global::SharedStruct.FixedBuffer.AsReadOnlySpan(in value.Note[0], 100)));
     }
 }
