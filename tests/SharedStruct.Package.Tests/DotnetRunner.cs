@@ -32,23 +32,31 @@ public sealed class DotnetRunner
         };
     }
 
-    public string Run(string directory, string file, string arguments)
+    public string Run(string directory, string file, string arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
-        (int exit, string output) = RunAllowingFailure(directory, file, arguments);
+        (int exit, string output) = RunAllowingFailure(directory, file, arguments, environment);
         Assert.True(exit == 0, $"'{file} {arguments}' in {directory} failed with {exit}:\n{output}");
         return output;
     }
 
-    public (int Exit, string Output) RunAllowingFailure(string directory, string file, string arguments)
+    public (int Exit, string Output) RunAllowingFailure(string directory, string file, string arguments, IReadOnlyDictionary<string, string>? environment = null)
+        => RunAllowingFailure(new ProcessStartInfo(file, arguments), directory, environment);
+
+    /// <summary>Runs <paramref name="file"/> with each argument passed as is (no quoting rules in between).</summary>
+    public (int Exit, string Output) RunAllowingFailure(string directory, string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+        => RunAllowingFailure(new ProcessStartInfo(file, arguments), directory, environment);
+
+    private (int Exit, string Output) RunAllowingFailure(ProcessStartInfo info, string directory, IReadOnlyDictionary<string, string>? environment)
     {
-        var info = new ProcessStartInfo(file, arguments)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        string file = info.FileName;
+        string arguments = info.ArgumentList.Count > 0 ? string.Join(" ", info.ArgumentList) : info.Arguments;
+        info.WorkingDirectory = directory;
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.UseShellExecute = false;
         foreach ((string name, string value) in _environment)
+            info.Environment[name] = value;
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
             info.Environment[name] = value;
         using var process = Process.Start(info)!;
         var output = new StringBuilder();
