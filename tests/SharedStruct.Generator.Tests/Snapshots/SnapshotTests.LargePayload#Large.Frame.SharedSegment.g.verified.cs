@@ -55,7 +55,7 @@ namespace Large
         /// The layout identity computed at compile time: a fingerprint of the canonical layout description. A process
         /// built with a different layout of <see cref="global::Large.Frame"/> cannot open this segment.
         /// </summary>
-        public static global::SharedStruct.SegmentLayout Layout { get; } = new global::SharedStruct.SegmentLayout(0x9F2828E79DB2AA73UL, "sharedstruct-layout 1\nstruct Large.Frame size=150008 kind=Sequential pack=0\nfield Sequence int64 offset=0 size=8\nfield Pixels uint8[70000] offset=8 size=70000\nfield Table.Cells int32[20000] offset=70008 size=80000");
+        public static global::SharedStruct.SegmentLayout Layout { get; } = new global::SharedStruct.SegmentLayout(0x6BFF0D700D601095UL, "sharedstruct-layout 1\nstruct Large.Frame size=150008 kind=Sequential pack=0\nfield Sequence int64 offset=0 size=8\nfield Pixels uint8[70000] offset=8 size=70000\nfield Table.Cells int32[20000] offset=70008 size=80000");
 
         /// <summary>The lock timeout from <c>[SharedSegment]</c> (1000 ms), used by <see cref="Lock()"/> and the guarded accessors unless the options set one.</summary>
         public static global::System.TimeSpan DefaultLockTimeout { get; } = global::System.TimeSpan.FromMilliseconds(1000);

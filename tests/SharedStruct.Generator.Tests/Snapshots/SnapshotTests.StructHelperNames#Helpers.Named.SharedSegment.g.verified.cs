@@ -78,7 +78,7 @@ namespace Helpers
         /// The layout identity computed at compile time: a fingerprint of the canonical layout description. A process
         /// built with a different layout of <see cref="global::Helpers.Named"/> cannot open this segment.
         /// </summary>
-        public static global::SharedStruct.SegmentLayout Layout { get; } = new global::SharedStruct.SegmentLayout(0x46E6D9F299F1E20FUL, "sharedstruct-layout 1\nstruct Helpers.Named size=36 kind=Sequential pack=0\nfield Title char[8] offset=0 size=16\nfield Data uint8[4] offset=16 size=4\nfield XSpan char[4] offset=20 size=8\nfield GetX uint8[2] offset=28 size=2\nfield event char[3] offset=30 size=6");
+        public static global::SharedStruct.SegmentLayout Layout { get; } = new global::SharedStruct.SegmentLayout(0xCA0FC92861A5A69FUL, "sharedstruct-layout 1\nstruct Helpers.Named size=36 kind=Sequential pack=0\nfield Title char[8] offset=0 size=16\nfield Data uint8[4] offset=16 size=4\nfield XSpan char[4] offset=20 size=8\nfield GetX uint8[2] offset=28 size=2\nfield event char[3] offset=30 size=6");
 
         /// <summary>The lock timeout from <c>[SharedSegment]</c> (1000 ms), used by <see cref="Lock()"/> and the guarded accessors unless the options set one.</summary>
         public static global::System.TimeSpan DefaultLockTimeout { get; } = global::System.TimeSpan.FromMilliseconds(1000);
