@@ -1,0 +1,64 @@
+using System;
+using System.Collections.Generic;
+
+namespace SharedStruct.Benchmarks.Watching;
+
+/// <summary>Everything the "Change notification" section of the report shows.</summary>
+internal sealed record ChangeNotificationResults(
+    IReadOnlyList<WakeLatencyResult> Latency,
+    IReadOnlyList<WriterCostRow> WriterCost,
+    string? WriterCostFailure,
+    IdleWatcherResult Idle);
+
+/// <summary>Runs the change-notification measurements: wake latency, idle wake-ups, then the writer-cost benchmarks.</summary>
+internal static class ChangeNotificationRun
+{
+    public static ChangeNotificationResults Run(bool isShort, string appPath)
+    {
+        var latency = new List<WakeLatencyResult>();
+        foreach (string method in new[] { WakeLatencyRun.SharedStructMethod, WakeLatencyRun.FutexMethod, WakeLatencyRun.PollingMethod })
+        {
+            int rounds = method == WakeLatencyRun.PollingMethod ? (isShort ? 200 : 1_000) : (isShort ? 5_000 : 20_000);
+            WakeLatencyResult r;
+            try
+            {
+                r = WakeLatencyRun.Run(method, rounds);
+            }
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException or System.IO.IOException)
+            {
+                r = new WakeLatencyResult(method, rounds, 0, double.NaN, double.NaN, e.Message);
+            }
+            Console.WriteLine(r.Finished
+                ? $"wake latency, {method}: p50 {r.P50Ns:F0} ns p99 {r.P99Ns:F0} ns ({r.Samples} one-way samples)"
+                : $"wake latency, {method}: failed: {r.Failure}");
+            latency.Add(r);
+        }
+
+        IdleWatcherResult idle;
+        try
+        {
+            idle = IdleWatcherRun.Run(TimeSpan.FromSeconds(isShort ? 3 : 10));
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.IO.IOException)
+        {
+            idle = new IdleWatcherResult(0, double.NaN, double.NaN, double.NaN, 0, e.Message);
+        }
+        Console.WriteLine(idle.Finished
+            ? $"idle watcher: waiting thread {idle.WaiterPerSecond:F1}/s, process {idle.ProcessPerSecond:F1}/s voluntary ({idle.Threads} threads, {idle.Seconds:F1} s)"
+            : $"idle watcher: failed: {idle.Failure}");
+
+        IReadOnlyList<WriterCostRow> writer = Array.Empty<WriterCostRow>();
+        string? writerFailure = null;
+        try
+        {
+            writer = WriterCostRun.Run(isShort, appPath);
+            if (writer.Count == 0)
+                writerFailure = "BenchmarkDotNet reported no results (see its log above)";
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.IO.IOException)
+        {
+            writerFailure = e.Message;
+        }
+        return new ChangeNotificationResults(latency, writer, writerFailure, idle);
+    }
+}
