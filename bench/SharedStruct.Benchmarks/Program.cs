@@ -12,7 +12,7 @@ using SharedStruct.Benchmarks.Contention;
 using SharedStruct.Benchmarks.Report;
 using SharedStruct.Benchmarks.Watching;
 
-// dotnet run -c Release --project bench/SharedStruct.Benchmarks -- [--short] [--no-micro] [--no-contention] [--no-watch] [--only watch] [--out FILE]
+// dotnet run -c Release --project bench/SharedStruct.Benchmarks -- [--short] [--no-micro] [--no-contention] [--no-watch] [--no-writer-cost] [--only watch] [--out FILE]
 // --only watch runs just the change-notification section, for a quick check: it writes BenchmarkDotNet.Artifacts/RESULTS-watch.md
 // (under the current folder) unless --out says otherwise, so a partial run never replaces bench/RESULTS.md by accident.
 if (args.Length > 0)
@@ -67,7 +67,7 @@ if (only is null && !args.Contains("--no-contention"))
 
 ChangeNotificationResults? watch = null;
 if ((only is null || only == "watch") && !args.Contains("--no-watch"))
-    watch = ChangeNotificationRun.Run(isShort, typeof(ContentionRun).Assembly.Location);
+    watch = ChangeNotificationRun.Run(isShort, !args.Contains("--no-writer-cost"), typeof(ContentionRun).Assembly.Location);
 
 string command = "dotnet run -c Release --project bench/SharedStruct.Benchmarks --" + (args.Length > 0 ? " " + string.Join(' ', args) : "");
 Console.WriteLine(ResultsWriter.Write(output, command, micro, contention, watch));

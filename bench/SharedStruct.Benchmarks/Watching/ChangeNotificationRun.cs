@@ -13,7 +13,7 @@ internal sealed record ChangeNotificationResults(
 /// <summary>Runs the change-notification measurements: wake latency, idle wake-ups, then the writer-cost benchmarks.</summary>
 internal static class ChangeNotificationRun
 {
-    public static ChangeNotificationResults Run(bool isShort, string appPath)
+    public static ChangeNotificationResults Run(bool isShort, bool writerCost, string appPath)
     {
         var latency = new List<WakeLatencyResult>();
         foreach (string method in new[] { WakeLatencyRun.SharedStructMethod, WakeLatencyRun.FutexMethod, WakeLatencyRun.PollingMethod })
@@ -49,6 +49,8 @@ internal static class ChangeNotificationRun
 
         IReadOnlyList<WriterCostRow> writer = Array.Empty<WriterCostRow>();
         string? writerFailure = null;
+        if (!writerCost)
+            return new ChangeNotificationResults(latency, writer, "skipped (--no-writer-cost)", idle);
         try
         {
             writer = WriterCostRun.Run(isShort, appPath);
