@@ -14,7 +14,7 @@ internal static class ChangeNotificationSection
         md.AppendLine();
         md.AppendLine("### Cross-process wake latency (two processes answering each other's changes)");
         md.AppendLine();
-        md.AppendLine("One-way: from the writer starting its change (SharedStruct: before Lock; baselines: before the store) to the other process being back from its wait, timed with the one monotonic clock both processes share. Both directions of every round trip count; the first tenth of each side's rounds is warm-up and not counted.");
+        md.AppendLine($"One-way: from the writer starting its change (SharedStruct: before Lock; baselines: before the store) to the other process being back from its wait, timed with the one monotonic clock both processes share. Both directions of every round trip count; the first tenth of each side's rounds is warm-up and not counted. Each method runs {ChangeNotificationRun.LatencyRepeats} times, interleaved with the others, so a change in the machine's load falls on all of them alike.");
         md.AppendLine();
         md.AppendLine("| method | round trips | one-way samples | p50 | p99 | p50 / raw futex p50 |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|");
@@ -44,6 +44,8 @@ internal static class ChangeNotificationSection
                 foreach (WriterCostRow r in group.OrderBy(r => r.Watchers).ThenBy(r => r.Build == WriterCostRun.Shipped ? 0 : 1).ThenBy(r => r.Build))
                     md.AppendLine(Inv($"| {Operation(r.Method)} | {r.Build} | {r.Watchers} | {r.MedianNs:F2} ns | {r.MedianNs / reference:F2} | {r.AllocatedBytes} B |"));
             }
+            md.AppendLine();
+            md.AppendLine("With watchers every change is a futex wake-all syscall (and the watchers' own wake-ups compete for the same cores), so the cost per write is that of the syscall and the scheduler, microseconds rather than nanoseconds; one write wakes all watchers at once. The 0-watcher rows differ between builds by one load and compare (no-watchers) or one plain increment (no-statistics) on a line the lock already owns: a fraction of a nanosecond, at the edge of what a median resolves on a shared machine, and below what `--short` (3 iterations) resolves at all; a negative difference means the feature's cost is lost in the noise.");
             md.AppendLine();
         }
 

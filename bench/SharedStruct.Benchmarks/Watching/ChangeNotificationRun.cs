@@ -13,26 +13,19 @@ internal sealed record ChangeNotificationResults(
 /// <summary>Runs the change-notification measurements: wake latency, idle wake-ups, then the writer-cost benchmarks.</summary>
 internal static class ChangeNotificationRun
 {
+    /// <summary>Each wake-latency method runs this many times, interleaved with the others (see <see cref="WakeLatencyRun.RunInterleaved"/>).</summary>
+    public const int LatencyRepeats = 3;
+
     public static ChangeNotificationResults Run(bool isShort, bool writerCost, string appPath)
     {
-        var latency = new List<WakeLatencyResult>();
-        foreach (string method in new[] { WakeLatencyRun.SharedStructMethod, WakeLatencyRun.FutexMethod, WakeLatencyRun.PollingMethod })
-        {
-            int rounds = method == WakeLatencyRun.PollingMethod ? (isShort ? 200 : 1_000) : (isShort ? 5_000 : 20_000);
-            WakeLatencyResult r;
-            try
-            {
-                r = WakeLatencyRun.Run(method, rounds);
-            }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException or System.IO.IOException)
-            {
-                r = new WakeLatencyResult(method, rounds, 0, double.NaN, double.NaN, e.Message);
-            }
+        int fast = isShort ? 5_000 : 20_000, polled = isShort ? 200 : 1_000;
+        List<WakeLatencyResult> latency = WakeLatencyRun.RunInterleaved(
+            [(WakeLatencyRun.SharedStructMethod, fast), (WakeLatencyRun.FutexMethod, fast), (WakeLatencyRun.PollingMethod, polled)],
+            LatencyRepeats);
+        foreach (WakeLatencyResult r in latency)
             Console.WriteLine(r.Finished
-                ? $"wake latency, {method}: p50 {r.P50Ns:F0} ns p99 {r.P99Ns:F0} ns ({r.Samples} one-way samples)"
-                : $"wake latency, {method}: failed: {r.Failure}");
-            latency.Add(r);
-        }
+                ? $"wake latency, {r.Method}: p50 {r.P50Ns:F0} ns p99 {r.P99Ns:F0} ns ({r.Samples} one-way samples)"
+                : $"wake latency, {r.Method}: failed: {r.Failure}");
 
         IdleWatcherResult idle;
         try

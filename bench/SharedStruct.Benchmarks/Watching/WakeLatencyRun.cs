@@ -34,7 +34,44 @@ internal static unsafe class WakeLatencyRun
     private const int DirectionStride = 64; // each direction's word and timestamp on their own cache line
     private static readonly TimeSpan ReceiveTimeout = TimeSpan.FromSeconds(10);
 
-    public static WakeLatencyResult Run(string method, int rounds)
+    /// <summary>
+    /// Measures every method <paramref name="repeats"/> times, interleaved (a, b, c, a, b, c, ...), so a change in the
+    /// machine's load during the run falls on every method alike; each method's percentiles are over all its samples.
+    /// </summary>
+    public static List<WakeLatencyResult> RunInterleaved(IReadOnlyList<(string Method, int Rounds)> methods, int repeats)
+    {
+        var samples = methods.Select(_ => new List<double>()).ToArray();
+        var failures = new string?[methods.Count];
+        for (int repeat = 0; repeat < repeats; repeat++)
+        {
+            for (int i = 0; i < methods.Count; i++)
+            {
+                if (failures[i] is not null)
+                    continue;
+                try
+                {
+                    failures[i] = Measure(methods[i].Method, Math.Max(10, methods[i].Rounds / repeats), samples[i]);
+                }
+                catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException)
+                {
+                    failures[i] = e.Message;
+                }
+            }
+        }
+        var results = new List<WakeLatencyResult>();
+        for (int i = 0; i < methods.Count; i++)
+        {
+            samples[i].Sort();
+            int rounds = Math.Max(10, methods[i].Rounds / repeats) * repeats;
+            results.Add(failures[i] is null
+                ? new WakeLatencyResult(methods[i].Method, rounds, samples[i].Count, Percentile(samples[i], 50), Percentile(samples[i], 99), null)
+                : new WakeLatencyResult(methods[i].Method, rounds, 0, double.NaN, double.NaN, failures[i]));
+        }
+        return results;
+    }
+
+    /// <summary>One ping-pong of <paramref name="rounds"/> round trips; adds its one-way samples (ns), returns a failure or null.</summary>
+    private static string? Measure(string method, int rounds, List<double> samples)
     {
         string key = method switch
         {
@@ -71,17 +108,18 @@ internal static unsafe class WakeLatencyRun
             // Polling rounds take a few ms each; the others microseconds.
             TimeSpan cap = TimeSpan.FromSeconds(60) + TimeSpan.FromMilliseconds(rounds * (key == PollingKey ? 10.0 : 0.5));
             var sw = Stopwatch.StartNew();
-            var samples = new List<double>();
+            var lines = new List<string>();
             foreach (BenchChild p in peers)
             {
                 TimeSpan left = cap - sw.Elapsed;
                 string? line = left > TimeSpan.Zero ? p.ReadLine(left) : null;
                 if (line is null || !line.StartsWith("done", StringComparison.Ordinal))
-                    return new WakeLatencyResult(method, rounds, 0, double.NaN, double.NaN, line ?? $"no answer within {cap.TotalSeconds:F0} s");
-                samples.AddRange(line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(s => double.Parse(s, CultureInfo.InvariantCulture)));
+                    return line ?? $"no answer within {cap.TotalSeconds:F0} s";
+                lines.Add(line);
             }
-            samples.Sort();
-            return new WakeLatencyResult(method, rounds, samples.Count, Percentile(samples, 50), Percentile(samples, 99), null);
+            foreach (string line in lines)
+                samples.AddRange(line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(s => double.Parse(s, CultureInfo.InvariantCulture)));
+            return null;
         }
         finally
         {

@@ -33,6 +33,20 @@ public unsafe class WriterCostBenchmarks
         _generated = GeneratedPayload.Open();
         if (Watchers == 0)
             return;
+        try
+        {
+            StartWatchers();
+        }
+        catch
+        {
+            // BenchmarkDotNet skips GlobalCleanup when GlobalSetup throws: leave no child or segment behind.
+            Cleanup();
+            throw;
+        }
+    }
+
+    private void StartWatchers()
+    {
         _watchers.AddRange(BenchChild.StartMany(Watchers, "watch-worker", _name));
         foreach (BenchChild w in _watchers)
             w.Expect("ready", TimeSpan.FromSeconds(60));
@@ -52,10 +66,10 @@ public unsafe class WriterCostBenchmarks
     public void Cleanup()
     {
         BenchChild.DisposeAll(_watchers);
-        _segment.Delete();
-        _segment.Dispose();
-        _generated.Delete();
-        _generated.Dispose();
+        _segment?.Delete();
+        _segment?.Dispose();
+        _generated?.Delete();
+        _generated?.Dispose();
     }
 
     [Benchmark, BenchmarkCategory(LockCategory)]
