@@ -10,17 +10,41 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using SharedStruct.Benchmarks;
 using SharedStruct.Benchmarks.Contention;
 using SharedStruct.Benchmarks.Report;
+using SharedStruct.Benchmarks.Watching;
 
-// dotnet run -c Release --project bench/SharedStruct.Benchmarks -- [--short] [--no-micro] [--no-contention] [--no-snapshots] [--out FILE]
-if (args.Length > 0 && args[0] == "contention-worker")
-    return ContentionRun.Worker(args[1], args[2], long.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
+// dotnet run -c Release --project bench/SharedStruct.Benchmarks -- [--short] [--no-micro] [--no-contention] [--no-snapshots] [--no-watch] [--no-writer-cost] [--only watch] [--out FILE]
+// --only watch runs just the change-notification section, for a quick check: it writes BenchmarkDotNet.Artifacts/RESULTS-watch.md
+// (under the current folder) unless --out says otherwise, so a partial run never replaces bench/RESULTS.md by accident.
+if (args.Length > 0)
+{
+    switch (args[0])
+    {
+        case "contention-worker":
+            return ContentionRun.Worker(args[1], args[2], long.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
+        case "wake-peer":
+            return WakeLatencyRun.Peer(args[1], args[2], args[3], args[4], int.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture));
+        case "idle-watcher":
+            return IdleWatcherRun.Watcher(args[1]);
+        case "watch-worker":
+            return WriterCostBenchmarks.Watcher(args[1]);
+    }
+}
 
 bool isShort = args.Contains("--short");
+int onlyIndex = Array.IndexOf(args, "--only");
+string? only = onlyIndex >= 0 && onlyIndex + 1 < args.Length ? args[onlyIndex + 1] : null;
+if (onlyIndex >= 0 && only != "watch")
+{
+    Console.Error.WriteLine("--only takes one section: watch");
+    return 2;
+}
 int outIndex = Array.IndexOf(args, "--out");
-string output = outIndex >= 0 ? args[outIndex + 1] : Path.Combine(FindBenchDirectory(), "RESULTS.md");
+string output = outIndex >= 0 ? args[outIndex + 1]
+    : only is null ? Path.Combine(FindBenchDirectory(), "RESULTS.md")
+    : Path.Combine(Directory.CreateDirectory("BenchmarkDotNet.Artifacts").FullName, "RESULTS-" + only + ".md");
 
 Summary? micro = null;
-if (!args.Contains("--no-micro"))
+if (only is null && !args.Contains("--no-micro"))
 {
     // In-process: no separate project build per run, and the same process (and CPU state) for every baseline.
     Job job = (isShort ? Job.ShortRun : Job.Default).WithToolchain(InProcessEmitToolchain.Instance);
@@ -29,7 +53,7 @@ if (!args.Contains("--no-micro"))
 }
 
 var contention = new List<ContentionResult>();
-if (!args.Contains("--no-contention"))
+if (only is null && !args.Contains("--no-contention"))
 {
     long perWorker = isShort ? 100_000 : 500_000;
     foreach (int workers in new[] { 2, 4 })
@@ -41,14 +65,18 @@ if (!args.Contains("--no-contention"))
         }
 }
 
-IReadOnlyList<SharedStruct.Benchmarks.Snapshots.SnapshotBandwidthResult> snapshots = args.Contains("--no-snapshots")
+IReadOnlyList<SharedStruct.Benchmarks.Snapshots.SnapshotBandwidthResult> snapshots = only is not null || args.Contains("--no-snapshots")
     ? []
     : SharedStruct.Benchmarks.Snapshots.SnapshotBandwidthRun.Run(isShort);
 foreach (var s in snapshots)
     Console.WriteLine($"{s.SizeBytes >> 20} MiB snapshot: {s.SnapshotGBps:F2} GB/s, Buffer.MemoryCopy {s.MemoryCopyGBps:F2} GB/s ({s.Ratio:P0})");
 
+ChangeNotificationResults? watch = null;
+if ((only is null || only == "watch") && !args.Contains("--no-watch"))
+    watch = ChangeNotificationRun.Run(isShort, !args.Contains("--no-writer-cost"), typeof(ContentionRun).Assembly.Location);
+
 string command = "dotnet run -c Release --project bench/SharedStruct.Benchmarks --" + (args.Length > 0 ? " " + string.Join(' ', args) : "");
-Console.WriteLine(ResultsWriter.Write(output, command, micro, contention, snapshots));
+Console.WriteLine(ResultsWriter.Write(output, command, micro, contention, watch, snapshots));
 Console.WriteLine($"written to {output}");
 return 0;
 

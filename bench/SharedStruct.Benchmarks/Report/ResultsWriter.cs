@@ -7,6 +7,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using BenchmarkDotNet.Reports;
 using SharedStruct.Benchmarks.Contention;
+using SharedStruct.Benchmarks.Watching;
 
 namespace SharedStruct.Benchmarks.Report;
 
@@ -15,7 +16,7 @@ internal static class ResultsWriter
 {
     private sealed record Row(string Category, string Method, double MedianNs, long? AllocatedBytes);
 
-    public static string Write(string path, string command, Summary? micro, IReadOnlyList<ContentionResult> contention,
+    public static string Write(string path, string command, Summary? micro, IReadOnlyList<ContentionResult> contention, ChangeNotificationResults? watch,
         IReadOnlyList<Snapshots.SnapshotBandwidthResult>? snapshots = null)
     {
         snapshots ??= [];
@@ -67,17 +68,18 @@ internal static class ResultsWriter
         }
 
         SnapshotBandwidthSection.Append(md, snapshots);
+        if (watch is not null)
+            ChangeNotificationSection.Write(md, watch);
 
         md.AppendLine("## Targets");
         md.AppendLine();
         md.AppendLine("| target | measured | met |");
         md.AppendLine("|---|---:|---|");
         double Median(string method) => rows.FirstOrDefault(r => r.Method == method)?.MedianNs ?? double.NaN;
-        void Target(string what, double value, bool met, string unit) =>
-            md.AppendLine(Inv($"| {what} | {(double.IsNaN(value) ? "not measured" : value.ToString(unit == "x" ? "F2" : "F0", CultureInfo.InvariantCulture) + unit)} | {(double.IsNaN(value) ? "-" : met ? "yes" : "**no**")} |"));
+        void Target(string what, double value, bool met, string unit) => TargetRow(md, what, value, met, unit);
 
         double lockVsCas = Median("SharedStructLock") / Median("BareCasPair");
-        Target("uncontended Lock + write + dispose <= 3x bare CAS pair", lockVsCas, lockVsCas <= 3, "x");
+        Target("uncontended Lock + write + dispose <= 1.3x bare CAS pair", lockVsCas, lockVsCas <= 1.3, "x");
         double mutexVsLock = Median("NamedMutexRecipePair") / Median("SharedStructLock");
         Target("named-Mutex recipe / SharedStruct Lock >= 30", mutexVsLock, mutexVsLock >= 30, "x");
         double getVsCas = Median("GeneratedPropertyGet") / Median("CasLockRawRead");
@@ -103,6 +105,9 @@ internal static class ResultsWriter
         if (rows.Count > 0)
             Target("0 B allocated on the hot paths (Lock, property get/set, AddX)", hotBytes, hotBytes == 0, " B");
 
+        if (watch is not null)
+            ChangeNotificationSection.Targets(md, watch);
+
         md.AppendLine();
         md.AppendLine("Context rows explain a miss. The contended targets compare against the named Mutex on this machine: when the bare CAS spin lock (the floor, with no timeout and no crash detection) itself falls short of a target, no lock can meet it. The guarded-property target compares against a bare CAS lock, so it includes the runtime lock's own bookkeeping (the holder's thread id, which makes a recursive Lock throw instead of deadlocking, and the release check); the \"what the generated layer adds\" row separates that out.");
 
@@ -110,9 +115,13 @@ internal static class ResultsWriter
         return md.ToString();
     }
 
+    /// <summary>One row of the Targets table: ratios ("x") and nanoseconds (" ns") with two decimals, counts without.</summary>
+    internal static void TargetRow(StringBuilder md, string what, double value, bool met, string unit) =>
+        md.AppendLine(Inv($"| {what} | {(double.IsNaN(value) ? "not measured" : value.ToString(unit is "x" or " ns" ? "F2" : "F0", CultureInfo.InvariantCulture) + unit)} | {(double.IsNaN(value) ? "-" : met ? "yes" : "**no**")} |"));
+
     private static bool IsBaseline(string method) => method is "BareCasPair" or "CasLockRawRead" or "CasLockRawWrite" or "InterlockedAddRawPointer" or "OpenAndMapRaw";
 
-    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+    internal static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
     private static string CpuModel()
     {

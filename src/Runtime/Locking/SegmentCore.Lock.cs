@@ -45,7 +45,9 @@ internal sealed unsafe partial class SegmentCore
         byte anchor;
         _ownerStack = (nuint)(&anchor);
         // A plain increment: only the holder writes it, and the line is the lock word's, which this thread just took.
+#if !SHAREDSTRUCT_BENCH_NO_STATISTICS // a bench-only build variant that measures what this costs (bench/, issue 13)
         AcquisitionsOf(lockWord)++;
+#endif
     }
 
     /// <summary>Spins briefly, then sleeps in the kernel; recovers the lock from a dead holder.</summary>
@@ -210,7 +212,11 @@ internal sealed unsafe partial class SegmentCore
         // be asleep, and then it wakes at its next poll (LivenessIntervalMs) and finds the lock free.
         // The watcher count sits on the lock word's cache line, which this holder owns: reading it is nearly free, and
         // while it is zero nobody needs telling (see SegmentCore.Watching).
+#if SHAREDSTRUCT_BENCH_NO_WATCHERS // a bench-only build variant: the release as it was before change notification (bench/)
+        if (lockWord != null && ((uint)acquired & LockWord.Waiters) == 0 && Volatile.Read(ref *lockWord) == acquired)
+#else
         if (lockWord != null && ((uint)acquired & LockWord.Waiters) == 0 && WatchersOf(lockWord) == 0 && Volatile.Read(ref *lockWord) == acquired)
+#endif
         {
             Volatile.Write(ref *lockWord, LockWord.Released(acquired));
             if (_disposeDeferred == 0)

@@ -202,9 +202,11 @@ internal sealed unsafe partial class SegmentCore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void NoteLockFreeWrite()
     {
+#if !SHAREDSTRUCT_BENCH_NO_WATCHERS // a bench-only build variant: lock-free writes as they were before change notification (bench/)
         SegmentHeader* header = _header;
         if (header != null && Volatile.Read(ref header->Watchers) != 0)
             NoteChange(lockFree: true);
+#endif
     }
 
     /// <summary>A change was made while someone watches: move the change word and wake every sleeper.</summary>
