@@ -121,6 +121,65 @@ public class LivenessTests
     }
 
     [Fact]
+    public void A_holder_that_took_the_lock_while_another_slept_wakes_it_on_release()
+    {
+        // Two waiters sleep while the lock is held. The one woken takes the lock while the other still sleeps, so its
+        // lock word carries the waiters bit and its release must wake: the guard's own word never carries the bit, so
+        // that release cannot mistake the word for its own and free it with a plain store. Each view is its own owner,
+        // as another process would be.
+        using var t = new TestSegment();
+        using var holderView = SharedSegment<TestPayload>.Open(t.Name);
+        var views = new[] { SharedSegment<TestPayload>.Open(t.Name), SharedSegment<TestPayload>.Open(t.Name) };
+        try
+        {
+            var holder = holderView.Lock(Second);
+            long wakesBefore = Interlocked.Read(ref SharedStruct.Locking.SegmentCore.WakeCalls);
+            int entered = 0;
+            var waiters = views.Select(view => new Thread(() =>
+            {
+                using var g = view.Lock(TimeSpan.FromSeconds(10));
+                Interlocked.Increment(ref entered);
+                Thread.Sleep(200); // the other waiter stays asleep in the kernel meanwhile
+            })).ToArray();
+            foreach (var w in waiters)
+                w.Start();
+            Thread.Sleep(300); // both go to sleep
+            holder.Dispose();
+            foreach (var w in waiters)
+                Assert.True(w.Join(TimeSpan.FromSeconds(10)));
+            Assert.Equal(2, entered);
+            // The holder's release woke one waiter, and that waiter's release woke the other.
+            Assert.True(Interlocked.Read(ref SharedStruct.Locking.SegmentCore.WakeCalls) - wakesBefore >= 2);
+        }
+        finally
+        {
+            foreach (var v in views)
+                v.Dispose();
+        }
+    }
+
+    [Fact]
+    public void A_copy_of_a_guard_released_after_the_view_is_gone_does_nothing()
+    {
+        // A guard is a struct: a copy made before the release still names the view. Its release comes after the first
+        // one finished the deferred disposal and unmapped; it must neither touch the old mapping nor throw.
+        using var t = new TestSegment();
+        var seg = SharedSegment<TestPayload>.Open(t.Name);
+        var g = seg.Lock(Second);
+        var copy = g;
+        seg.Dispose();
+        g.Value.Value = 8;
+        g.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => seg.GetUnsynchronizedReference());
+        copy.Dispose();
+
+        using var other = SharedSegment<TestPayload>.Open(t.Name);
+        using var g2 = other.Lock(Second);
+        Assert.False(g2.WasAbandoned);
+        Assert.Equal(8, g2.Value.Value);
+    }
+
+    [Fact]
     public void Disposing_a_segment_from_another_thread_while_a_guard_is_live_waits_for_that_guard()
     {
         using var t = new TestSegment();

@@ -23,7 +23,12 @@ internal sealed unsafe partial class SegmentCore
             ThrowDisposed();
         ulong current = Volatile.Read(ref *lockWord);
         acquired = LockWord.Acquired(current, _token, 0);
-        if (LockWord.IsFree(current) && Interlocked.CompareExchange(ref *lockWord, acquired, current) == current)
+        // A free word is its generation alone (a release clears the low half), so the CAS found the word it expected
+        // exactly when that word plus one generation is the generation acquired carries: a test on acquired, which
+        // stays in a register for the guard, where comparing with current would keep current alive across the CAS
+        // (the JIT spills it to the stack, a store the locked CAS must then wait for).
+        if ((uint)current == 0 &&
+            Interlocked.CompareExchange(ref *lockWord, acquired, current) + LockWord.GenerationOne == (acquired & LockWord.GenerationMask))
         {
             AfterAcquire(lockWord);
             return true;
@@ -58,7 +63,9 @@ internal sealed unsafe partial class SegmentCore
         Interlocked.Increment(ref _slowUsers);
         try
         {
-            return EnterSlowCore(timeoutMs, out acquired, out abandoned, cancellationToken);
+            bool entered = EnterSlowCore(timeoutMs, out acquired, out abandoned, cancellationToken);
+            acquired &= ~(ulong)LockWord.Waiters; // the guard's word never carries the bit: see Exit
+            return entered;
         }
         finally
         {
@@ -200,38 +207,43 @@ internal sealed unsafe partial class SegmentCore
         Volatile.Write(ref _header->HeldSinceWord, clean);
     }
 
+    /// <param name="held">The word this holder's acquire wrote, without the waiters bit (as <see cref="EnterSlow"/> gives it).</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Exit(ulong acquired)
+    public void Exit(ulong held)
     {
+        // Never null: once the view is gone it names a word no holder ever wrote (see GoneWord), so the compare below
+        // fails and ExitRest sorts it out. Keeping this method to a few statements lets the JIT copy a using block's
+        // finally into the normal path instead of calling it as a funclet.
         ulong* lockWord = _releaseWord;
         _ownerStack = 0;
         // While the lock is held only a waiter setting the waiters bit can change the word, so when it is still exactly
-        // what this holder wrote, a plain (release) store frees it: one atomic per lock/unlock pair instead of two. A
-        // waiter that sets the bit between the read and the store loses it, harmlessly: its futex wait compares against
-        // the held word and returns at once; only if this thread is preempted inside that window can the waiter already
-        // be asleep, and then it wakes at its next poll (LivenessIntervalMs) and finds the lock free.
+        // what this holder wrote (with the bit clear: held never carries it), a plain (release) store frees it: one
+        // atomic per lock/unlock pair instead of two. A waiter that sets the bit between the read and the store loses it,
+        // harmlessly: its futex wait compares against the held word and returns at once; only if this thread is
+        // preempted inside that window can the waiter already be asleep, and then it wakes at its next poll
+        // (LivenessIntervalMs) and finds the lock free.
         // The watcher count sits on the lock word's cache line, which this holder owns: reading it is nearly free, and
         // while it is zero nobody needs telling (see SegmentCore.Watching).
 #if SHAREDSTRUCT_BENCH_NO_WATCHERS // a bench-only build variant: the release as it was before change notification (bench/)
-        if (lockWord != null && ((uint)acquired & LockWord.Waiters) == 0 && Volatile.Read(ref *lockWord) == acquired)
+        if (Volatile.Read(ref *lockWord) == held)
 #else
-        if (lockWord != null && ((uint)acquired & LockWord.Waiters) == 0 && WatchersOf(lockWord) == 0 && Volatile.Read(ref *lockWord) == acquired)
+        if (WatchersOf(lockWord) == 0 && Volatile.Read(ref *lockWord) == held)
 #endif
         {
-            Volatile.Write(ref *lockWord, LockWord.Released(acquired));
+            Volatile.Write(ref *lockWord, LockWord.Released(held));
             if (_disposeDeferred == 0)
                 return;
             lockWord = null; // released: only the deferred disposal is left
         }
-        ExitRest(lockWord, acquired);
+        ExitRest(lockWord, held);
     }
 
     /// <summary>Everything but the plain release: a release that wakes or tells watchers, and a disposal deferred to this release.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ExitRest(ulong* lockWord, ulong acquired)
     {
-        // A null word here: the view is gone (nothing of it can be touched), or the caller already released.
-        if (lockWord != null)
+        // The gone word: the view is gone (nothing of it can be touched); null: the caller already released.
+        if (lockWord != null && lockWord != GoneWord)
         {
             // Counted as a slow user: after the release CAS this still touches the header (watchers, futex wake),
             // and a Dispose on another thread that sees the lock free must not unmap under it.
@@ -287,7 +299,7 @@ internal sealed unsafe partial class SegmentCore
     public TimeoutException TimeoutError(TimeSpan timeout)
     {
         ulong* lockWord = _releaseWord;
-        if (lockWord == null)
+        if (lockWord == GoneWord)
             return new TimeoutException($"Timed out after {timeout.TotalMilliseconds} ms waiting for the lock of segment '{Name}'.");
         ulong current = Volatile.Read(ref *lockWord);
         if (LockWord.IsFree(current))

@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics.CodeAnalysis;
 using System.IO;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Threading;
 using SharedStruct.Format;
 using SharedStruct.Platform;
@@ -24,8 +25,24 @@ internal sealed unsafe partial class SegmentCore : IDisposable
     private SegmentHeader* _header;
     /// <summary>The lock word for entering; null once disposal began, so no new guard or wait can start.</summary>
     private ulong* _lockWord;
-    /// <summary>The lock word for releasing: stays valid until the mapping is gone, so a live guard can always release.</summary>
+    /// <summary>
+    /// The lock word for releasing: stays valid until the mapping is gone, so a live guard can always release; then
+    /// <see cref="GoneWord"/>, never null, which keeps the release's fast path free of a null check.
+    /// </summary>
     private ulong* _releaseWord;
+
+    /// <summary>
+    /// The release word of a view that is gone: a lock word in a zeroed header-sized block of this process, which stays
+    /// 0 (free), so it never equals a held word and a release through it always takes the slow path, which does nothing.
+    /// </summary>
+    private static readonly ulong* GoneWord = AllocateGoneWord();
+
+    private static ulong* AllocateGoneWord()
+    {
+        byte* block = (byte*)NativeMemory.AlignedAlloc(SegmentHeader.Size, 64); // never freed: one per process
+        NativeMemory.Clear(block, SegmentHeader.Size);
+        return (ulong*)(block + SegmentHeader.LockWordOffset);
+    }
     private byte* _payload;
     private readonly uint _token;
     private readonly int _slotIndex = -1;
@@ -192,7 +209,7 @@ internal sealed unsafe partial class SegmentCore : IDisposable
         _stopWatching.Cancel();
         InterruptWaits();
         ulong* word = _releaseWord;
-        if (word != null && !IsReadOnly && LockWord.Token(Volatile.Read(ref *word)) == _token && !ReleasedAtOnce(word))
+        if (word != GoneWord && !IsReadOnly && LockWord.Token(Volatile.Read(ref *word)) == _token && !ReleasedAtOnce(word))
             return; // a guard of this view is live: its release finishes the disposal
         WaitForSlowUsers();
         Finish();
@@ -246,7 +263,7 @@ internal sealed unsafe partial class SegmentCore : IDisposable
         if (_slotIndex >= 0)
             Interlocked.CompareExchange(ref Slot(_slotIndex)->Owner, _slotOwner & 0xFFFF_FFFF_0000_0000UL, _slotOwner);
         StopWatching();
-        _releaseWord = null;
+        _releaseWord = GoneWord;
         _payload = null;
         _header = null;
         _markers.ReleaseAll();
