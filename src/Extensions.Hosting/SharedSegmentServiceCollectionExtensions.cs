@@ -13,7 +13,8 @@ public static class SharedSegmentServiceCollectionExtensions
     /// <summary>
     /// Registers a generated segment (or any segment type) as a singleton: opened once with the configured options,
     /// while the host starts unless <see cref="SharedSegmentServiceOptions.OpenAtStartup"/> is off, disposed when the
-    /// container is, and deleted then if <see cref="SharedSegmentServiceOptions.DeleteOnShutdown"/> is on.
+    /// container is, and deleted then if <see cref="SharedSegmentServiceOptions.DeleteOnShutdown"/> is on and no other
+    /// process still has it open (or <see cref="SharedSegmentServiceOptions.ForceDeleteOnShutdown"/> is on).
     /// </summary>
     /// <example><code>services.AddSharedSegment(o => Health.Open(o), s => s.Segment, o => o.DeleteOnShutdown = true);</code></example>
     /// <param name="services">The service collection.</param>

@@ -18,6 +18,17 @@ public sealed class SharedSegmentServiceOptions
     /// <summary>Open the segment while the host starts (default), so a bad name or layout fails startup instead of the first use.</summary>
     public bool OpenAtStartup { get; set; } = true;
 
-    /// <summary>Delete the segment when the host stops (after disposing it). Off by default: a segment outlives its processes.</summary>
+    /// <summary>
+    /// Delete the segment when the container is disposed at shutdown, unless another process still has it open (a
+    /// writer or a read-only reader): then it is kept, so that process is not left on a segment nobody else can find,
+    /// and a warning is logged. Off by default: a segment outlives its processes.
+    /// </summary>
     public bool DeleteOnShutdown { get; set; }
+
+    /// <summary>
+    /// Delete the segment at shutdown even while other processes have it open (implies <see cref="DeleteOnShutdown"/>):
+    /// they keep using the old segment, which nobody who opens the name afterwards sees. For a service that owns the
+    /// segment outright and wants each run to start from a fresh one. Off by default.
+    /// </summary>
+    public bool ForceDeleteOnShutdown { get; set; }
 }

@@ -97,6 +97,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Deleted shared segment '{Segment}' at shutdown")]
     public static partial void Deleted(ILogger logger, string segment);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Did not delete shared segment '{Segment}' at shutdown: another process still has it open, or it was already gone")]
-    public static partial void NotDeleted(ILogger logger, string segment);
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Did not delete shared segment '{Segment}' at shutdown: it was already gone (on Windows a named segment cannot be deleted; it vanishes once no process has it open)")]
+    public static partial void AlreadyGone(ILogger logger, string segment);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Kept shared segment '{Segment}' ({Location}) at shutdown instead of deleting it: another process still has it open. It stays until deleted (sharedstruct delete, or ForceDeleteOnShutdown to delete it anyway)")]
+    public static partial void KeptInUse(ILogger logger, string segment, string location);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Deleted shared segment '{Segment}' at shutdown while other processes still had it open (ForceDeleteOnShutdown): they keep the old segment, which new openers of the name do not see")]
+    public static partial void ForceDeleted(ILogger logger, string segment);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Error, Message = "Could not delete shared segment '{Segment}' at shutdown")]
+    public static partial void DeleteFailed(ILogger logger, string segment, Exception exception);
 }

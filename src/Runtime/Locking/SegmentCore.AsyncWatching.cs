@@ -79,7 +79,10 @@ internal sealed unsafe partial class SegmentCore
                             ready.Add(wait);
                         }
                     }
-                    if (_asyncWaits.Count == 0)
+                    // Not while this look found ready waits: they are completed below, and a dispatcher that ended
+                    // here would leave them pending for ever (waits that a steady writer keeps completing at once can
+                    // keep the list empty at every look for the whole idle time).
+                    if (_asyncWaits.Count == 0 && ready.Count == 0)
                     {
                         if (Environment.TickCount64 - idleSince >= DispatcherIdleMs)
                         {
