@@ -1,6 +1,7 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using SharedStruct.Generator.Tests.Infrastructure;
+using SharedStruct.Tests.Roslyn;
 using Xunit;
 
 namespace SharedStruct.Generator.Tests;
@@ -14,19 +15,7 @@ public sealed class SnapshotTests
     [Fact]
     public void SimpleStruct()
     {
-        GeneratorRunResult result = GeneratorHarness.RunAndCompile(LanguageVersion.CSharp10, """
-            using SharedStruct;
-
-            namespace Demo;
-
-            [SharedSegment("demo.counter")]
-            public unsafe partial struct Counter
-            {
-                public long Hits;
-                public int Flags;
-                public fixed char Note[100];
-            }
-            """);
+        GeneratorRunResult result = GeneratorHarness.RunAndCompile(LanguageVersion.CSharp10, CounterSource.Text);
         Snapshot.Verify(result);
     }
 

@@ -197,13 +197,19 @@ internal sealed class LayoutEngine
 
         if (named.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T)
             return Nullable(named, depth);
+        if (named.IsTupleType)
+        {
+            // Before the source check: a tuple type's locations are those of the tuple syntax that names it.
+            return new Outcome(new Problem(RejectionKind.RuntimeDependentLayout, "", type,
+                $"its type '{display}' is a ValueTuple, which has LayoutKind.Auto; declare a small sequential struct instead"));
+        }
         if (!IsFromSource(named))
             return FromMetadata(named, display);
 
         if (LayoutAttributes.InlineArrayLength(named) is { } length)
             return InlineArray(named, length, depth);
 
-        (StructLayoutResult? result, List<Problem> problems) = Struct(named, depth + 1);
+        (StructLayoutResult? result, List<Problem> problems) = Struct(named, depth);
         if (result is null)
         {
             var failed = new Outcome();
@@ -244,7 +250,7 @@ internal sealed class LayoutEngine
         string clrName = ClrName(type);
         if (LayoutTypes.FromClrName(clrName) is { } known)
             return new Outcome(new TypeLayout(known.Size, known.Alignment, new[] { new Leaf("", known.Name, 0, known.Size) }));
-        if (type.IsTupleType || clrName.StartsWith("System.ValueTuple", StringComparison.Ordinal))
+        if (clrName.StartsWith("System.ValueTuple", StringComparison.Ordinal))
         {
             return new Outcome(new Problem(RejectionKind.RuntimeDependentLayout, "", type,
                 $"its type '{display}' is a ValueTuple, which has LayoutKind.Auto; declare a small sequential struct instead"));
@@ -353,7 +359,7 @@ internal sealed class LayoutEngine
     {
         // StructLayout and FieldOffset of a metadata type are pseudo-attributes Roslyn does not show, and reference
         // assemblies replace private fields with placeholders: only source structs can be computed.
-        foreach (Location location in type.Locations)
+        foreach (Location location in type.OriginalDefinition.Locations)
         {
             if (location.IsInSource)
                 return true;
