@@ -20,6 +20,29 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void CoreLibraryTypes()
+    {
+        // The same guarded property as a primitive's: one lock, one copy of the field.
+        GeneratorRunResult result = GeneratorHarness.RunAndCompile(LanguageVersion.CSharp10, """
+            using System;
+            using System.Numerics;
+            using SharedStruct;
+
+            namespace Core;
+
+            [SharedSegment("core.values")]
+            public partial struct Values
+            {
+                public DateTime When;
+                public Guid Id;
+                public Vector3 Position;
+                public int? Count;
+            }
+            """);
+        Snapshot.Verify(result);
+    }
+
+    [Fact]
     public void EveryFieldKind()
     {
         GeneratorRunResult result = GeneratorHarness.RunAndCompile(LanguageVersion.CSharp10, """

@@ -23,7 +23,9 @@ internal sealed class LayoutEngine
     /// <summary>Enums with more members than this get no <c>enum</c> line: the description must fit the segment header.</summary>
     public const int MaxEnumMembers = 64;
 
-    private const int DefaultPack = 8;
+    // Without an explicit Pack the runtime aligns every field naturally: CoreCLR's default packing is 32, above any
+    // alignment here. Only Int128/UInt128 (16) tell this apart from the C# documentation's "8".
+    private const int DefaultPack = 32;
 
     private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.MinimallyQualifiedFormat;
 
