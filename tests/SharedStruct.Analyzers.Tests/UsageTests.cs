@@ -280,6 +280,29 @@ public class UsageTests
     }
 
     [Fact]
+    public void SST0012_NoLockTimeout_FiresForNonFiniteConstantsAndRejectedWaitsForChange()
+    {
+        const string NotFinite = "is not a finite number (NaN or infinity), so creating the TimeSpan throws before any lock is tried";
+        const string Negative = "is negative and not Timeout.InfiniteTimeSpan (exactly -1 ms), so the call throws ArgumentOutOfRangeException";
+        Verify("""
+            public static class Use
+            {
+                public static void Run(SharedSegment<Counter> raw, ReadOnlySharedSegment<Counter> ro)
+                {
+                    using (raw.Lock({|SST0012:TimeSpan.FromMilliseconds(double.PositiveInfinity)|})) { }
+                    Counter copy = raw.ReadSnapshot({|SST0012:TimeSpan.FromSeconds(double.NaN)|});
+                    bool changed = raw.WaitForChange(raw.Version, {|SST0012:TimeSpan.FromMilliseconds(-5)|});
+                    var pending = ro.WaitForChangeAsync(ro.Version, {|SST0012:TimeSpan.MaxValue|}, default);
+                }
+            }
+            """,
+            ["Lock", NotFinite, "TimeSpan.FromSeconds(1)"],
+            ["ReadSnapshot", NotFinite, "TimeSpan.FromSeconds(1)"],
+            ["WaitForChange", Negative, "TimeSpan.FromSeconds(1)"],
+            ["WaitForChangeAsync", "is TimeSpan.MaxValue, beyond the runtime's limit of int.MaxValue milliseconds (about 24.8 days), so the call throws ArgumentOutOfRangeException", "TimeSpan.FromSeconds(1)"]);
+    }
+
+    [Fact]
     public void SST0012_NoLockTimeout_LookAlikesDoNotFire()
     {
         Verify("""
