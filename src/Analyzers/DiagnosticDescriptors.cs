@@ -41,9 +41,9 @@ internal static class DiagnosticDescriptors
         title: "Shared struct field holds a per-process address or handle",
         messageFormat: "Field '{0}' of type '{1}' holds an address or handle that means nothing in another process; store an offset, an index or an ID instead",
         category: Correctness,
-        defaultSeverity: DiagnosticSeverity.Warning,
+        defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        description: "Pointers, function pointers, nint/nuint and IntPtr/UIntPtr are addresses or OS handles of the process that wrote them. They are blittable, so the compiler accepts them, but another process maps the segment at another address and has other handles.",
+        description: "Pointers, function pointers, nint/nuint and IntPtr/UIntPtr are addresses or OS handles of the process that wrote them. They are blittable, so the compiler accepts them, but another process maps the segment at another address and has other handles. Their size also differs between 32- and 64-bit processes, so no compile-time layout is right for every process: the generator emits nothing for such a struct, and this is an error.",
         helpLinkUri: Help(DiagnosticIds.PerProcessValue));
 
     /// <summary>SST0004. Args: the type or field concerned, why its layout is not fixed and what to do.</summary>
@@ -52,9 +52,9 @@ internal static class DiagnosticDescriptors
         title: "Shared struct layout depends on the runtime",
         messageFormat: "The layout of '{0}' is not the same in every process: {1}",
         category: Correctness,
-        defaultSeverity: DiagnosticSeverity.Warning,
+        defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        description: "With LayoutKind.Auto the runtime chooses field offsets, and a different .NET version or architecture may choose differently; the compile-time layout fingerprint cannot see that. Overlapping explicit fields make one field's write corrupt another.",
+        description: "With LayoutKind.Auto (declared on the struct, on a nested struct, or on ValueTuple and DateTimeOffset) the runtime chooses field offsets, and a different .NET version or architecture may choose differently; the compile-time layout and its fingerprint cannot know them. The generator emits nothing for such a struct, so this is an error.",
         helpLinkUri: Help(DiagnosticIds.RuntimeDependentLayout));
 
     /// <summary>SST0005. Args: field name (dotted path for nested fields), field type, what to use instead.</summary>
@@ -65,8 +65,30 @@ internal static class DiagnosticDescriptors
         category: Correctness,
         defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
-        description: "bool, char and decimal are laid out identically by every .NET process, so SharedStruct itself is fine with them. A program in another language (or a tool decoding the segment) may disagree about their size or encoding.",
+        description: "bool, char and decimal are laid out identically by every .NET process, so SharedStruct itself is fine with them: this is a note, not a warning. A program in another language (or a tool decoding the segment) may disagree about their size or encoding.",
         helpLinkUri: Help(DiagnosticIds.NonPortableFieldType));
+
+    /// <summary>SST0015. Args: field name (dotted path for nested fields), field type, why and what to use instead.</summary>
+    public static readonly DiagnosticDescriptor UnknownFieldLayout = new(
+        DiagnosticIds.UnknownFieldLayout,
+        title: "Shared struct field has a layout that cannot be known at compile time",
+        messageFormat: "Field '{0}' of type '{1}' cannot be laid out at compile time: {2}",
+        category: Correctness,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "The generator computes the payload layout at compile time. It can for structs declared in this project and for the core-library types it has a table for (DateTime, TimeSpan, Guid, DateOnly, TimeOnly, Int128, UInt128, Half, Complex, Vector2/3/4, Quaternion, Matrix4x4, Nullable of any supported type); reference assemblies hide the fields of any other struct from another assembly. The generator emits nothing for such a struct, so this is an error.",
+        helpLinkUri: Help(DiagnosticIds.UnknownFieldLayout));
+
+    /// <summary>SST0016. Args: the field, the field it overlaps, its bytes, the other's bytes.</summary>
+    public static readonly DiagnosticDescriptor OverlappingFields = new(
+        DiagnosticIds.OverlappingFields,
+        title: "Explicit fields of a shared struct overlap",
+        messageFormat: "Field '{0}' overlaps field '{1}' (bytes {2} and {3}), so writing one changes the other; give each field its own bytes unless the overlap is a deliberate union",
+        category: Correctness,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "[FieldOffset] lets two fields share bytes. The layout is well defined, the same in every process, and the generator emits code for it; but a guarded property of one field then silently changes the other, which is rarely meant in shared state.",
+        helpLinkUri: Help(DiagnosticIds.OverlappingFields));
 
     /// <summary>SST0006. Args: the name, what is wrong with it.</summary>
     public static readonly DiagnosticDescriptor InvalidSegmentName = new(

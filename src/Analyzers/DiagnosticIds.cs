@@ -19,6 +19,8 @@ internal static class DiagnosticIds
     public const string NoLockTimeout = "SST0012";
     public const string RecursiveLock = "SST0013";
     public const string LargeByValueSnapshot = "SST0014";
+    public const string UnknownFieldLayout = "SST0015";
+    public const string OverlappingFields = "SST0016";
 
     /// <summary>SST0001: why the declaration is rejected (a <see cref="NotPartialReasons"/> value).</summary>
     public const string ReasonKey = "Reason";

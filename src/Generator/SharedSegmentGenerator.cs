@@ -2,13 +2,15 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using SharedStruct.Generator.Emit;
 using SharedStruct.Generator.Model;
+using SharedStruct.Generator.Parsing;
 
 namespace SharedStruct.Generator;
 
 /// <summary>
 /// Emits a typed, lock-guarded <c>&lt;Struct&gt;Segment</c> class and static openers for every
 /// <c>[SharedSegment]</c> partial struct. Reports no diagnostics: invalid input produces no code, and the
-/// SharedStruct analyzers say why.
+/// SharedStruct analyzers report an error that says why (both use the same rules, <c>SegmentRules</c>). Two structs
+/// with one segment name both get code: SST0007 is reported across the compilation, and the code of each compiles.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class SharedSegmentGenerator : IIncrementalGenerator

@@ -167,7 +167,7 @@ public class CodeFixTests
                     g.Value.Hits = 1;
                 }
             }
-            """, GeneratedShape.Files);
+            """, TestCompilation.CounterFiles);
 
     [Fact]
     public Task UsingGuard_KeepsADiscardedGuardInAUsingDeclaration() =>
@@ -189,7 +189,7 @@ public class CodeFixTests
                     using var guard3 = raw.Lock();
                 }
             }
-            """, GeneratedShape.Files);
+            """, TestCompilation.CounterFiles);
 
     [Fact]
     public Task UsingGuard_NotOfferedForTryLockOrAnEmbeddedStatement() =>
@@ -203,7 +203,7 @@ public class CodeFixTests
                         {|SST0011:raw.Lock()|};
                 }
             }
-            """, GeneratedShape.Files);
+            """, TestCompilation.CounterFiles);
 
     // ---------------------------------------------------------------- SST0009
 
@@ -239,7 +239,7 @@ public class CodeFixTests
                     seg.AddBytes(3);
                 }
             }
-            """, GeneratedShape.Files);
+            """, TestCompilation.CounterFiles);
 
     [Fact]
     public Task UseAddMethod_FixAll() =>
@@ -261,7 +261,7 @@ public class CodeFixTests
                     seg.AddFlags(2);
                 }
             }
-            """, GeneratedShape.Files);
+            """, TestCompilation.CounterFiles);
 
     [Fact]
     public Task UseAddMethod_NotOfferedWithoutAnAddMethodOrWhenTheValueIsUsed() =>
@@ -275,7 +275,7 @@ public class CodeFixTests
                     {|SST0009:seg.Bytes--|};
                 }
             }
-            """, GeneratedShape.Files);
+            """, TestCompilation.CounterFiles);
 
     // ---------------------------------------------------------------- SST0012
 
@@ -307,7 +307,7 @@ public class CodeFixTests
                     var options = new SharedSegmentOptions { LockTimeout = TimeSpan.FromSeconds(1) };
                 }
             }
-            """, GeneratedShape.Files);
+            """, TestCompilation.CounterFiles);
 
     [Fact]
     public Task FiniteTimeout_ReplacesTimeoutsTheRuntimeRejects() =>
@@ -331,7 +331,7 @@ public class CodeFixTests
                     var options = new SharedSegmentOptions { LockTimeout = TimeSpan.FromSeconds(1) };
                 }
             }
-            """, GeneratedShape.Files);
+            """, TestCompilation.CounterFiles);
 
     [Fact]
     public Task FiniteTimeout_FixAll() =>
@@ -353,5 +353,5 @@ public class CodeFixTests
                     Counter copy = raw.ReadSnapshot(TimeSpan.FromSeconds(1));
                 }
             }
-            """, GeneratedShape.Files);
+            """, TestCompilation.CounterFiles);
 }

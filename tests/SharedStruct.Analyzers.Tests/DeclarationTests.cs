@@ -26,6 +26,9 @@ public class DeclarationTests
             [SharedSegment("demo.c")]
             public ref partial struct {|SST0001:RefLike|} { public int X; }
 
+            [SharedSegment("demo.f")]
+            file partial struct {|SST0001:FileLocal|} { public int X; }
+
             public partial class Outer<T>
             {
                 [SharedSegment("demo.d")]
@@ -41,6 +44,7 @@ public class DeclarationTests
             ["NotPartial", "is not partial"],
             ["Generic", "is generic"],
             ["RefLike", "is a ref struct, which cannot live in shared memory"],
+            ["FileLocal", "is a file-local type, which generated code in another file cannot extend"],
             ["InGeneric", "is nested in the generic type 'Outer<T>'"],
             ["InNonPartial", "is nested in 'Host', which is not partial"]);
     }
@@ -186,21 +190,12 @@ public class DeclarationTests
     }
 
     [Fact]
-    public void SST0004_RuntimeDependentLayout_FiresForAutoLayoutAndOverlaps()
+    public void SST0004_RuntimeDependentLayout_FiresForAutoLayout()
     {
         AnalyzerVerifier.Verify(Usings + """
             [SharedSegment("demo.auto")]
             [{|SST0004:StructLayout(LayoutKind.Auto)|}]
             public partial struct AutoLayout { public int A; public long B; }
-
-            [SharedSegment("demo.union")]
-            [StructLayout(LayoutKind.Explicit)]
-            public partial struct Union
-            {
-                [FieldOffset(0)] public long A;
-                [FieldOffset(4)] public int {|SST0004:B|};
-                [FieldOffset(8)] public int C;
-            }
 
             [SharedSegment("demo.nested")]
             public partial struct Nested
@@ -213,7 +208,6 @@ public class DeclarationTests
             public struct AutoInner { public byte X; public long Y; }
             """,
             ["AutoLayout", "it is declared with LayoutKind.Auto, so the runtime (and its version) chooses the field order; use LayoutKind.Sequential"],
-            ["B", "it overlaps field 'A' (bytes 4..7 and 0..7), so writing one corrupts the other; give each field its own bytes"],
             ["Inner", "its type 'AutoInner' is declared with LayoutKind.Auto, so the runtime may order its fields differently; use LayoutKind.Sequential"],
             ["Pair", "its type '(int, long)' is a ValueTuple, which has LayoutKind.Auto; declare a small sequential struct instead"]);
     }
@@ -238,6 +232,87 @@ public class DeclarationTests
             [StructLayout(LayoutKind.Auto)]
             public partial struct NotShared { public int A; public long B; }
             """);
+    }
+
+    [Fact]
+    public void SST0004_RuntimeDependentLayout_NamesTheAlternativeForDateTimeOffset()
+    {
+        AnalyzerVerifier.Verify(Usings + """
+            [SharedSegment("demo.stamp")]
+            public partial struct Stamp
+            {
+                public DateTimeOffset {|SST0004:At|};
+                public Wrapped {|SST0004:Inner|};
+            }
+
+            public struct Wrapped { public int Id; public DateTimeOffset? Maybe; }
+            """,
+            ["At", DateTimeOffsetAdvice],
+            ["Inner.Maybe.Value", DateTimeOffsetAdvice]);
+    }
+
+    private const string DateTimeOffsetAdvice =
+        "its type 'DateTimeOffset' is declared with LayoutKind.Auto, so .NET may order its DateTime and offset differently from one version to the next; " +
+        "store the instant and the offset apart: a long of UtcTicks and a short of Offset.TotalMinutes " +
+        "(new DateTimeOffset(ticks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(minutes)) rebuilds it), or a DateTime in UTC";
+
+    [Fact]
+    public void SST0015_UnknownFieldLayout_FiresForStructsOfOtherAssembliesOutsideTheTable()
+    {
+        // The tests compile against the running framework, whose types live in System.Private.CoreLib; a project
+        // compiled against reference assemblies sees 'System.Runtime' there.
+        AnalyzerVerifier.Verify(Usings + """
+            [SharedSegment("demo.unknown")]
+            public partial struct Unknown
+            {
+                public Index {|SST0015:Where|};
+                public Holder {|SST0015:Nested|};
+                public System.Numerics.Vector<float> {|SST0015:Wide|};
+                public int Fine;
+            }
+
+            public struct Holder { public long Id; public Range Span; }
+            """,
+            ["Where", "Index", "'Index' is declared in 'System.Private.CoreLib', whose private fields reference assemblies hide, so its layout cannot be known at compile time; use a supported type (docs/generator.md lists them) or declare a struct with the same fields in this project"],
+            ["Nested.Span", "Range", "'Range' is declared in 'System.Private.CoreLib', whose private fields reference assemblies hide, so its layout cannot be known at compile time; use a supported type (docs/generator.md lists them) or declare a struct with the same fields in this project"],
+            ["Wide", "Vector<float>", "'Vector<float>' is declared in 'System.Private.CoreLib', whose private fields reference assemblies hide, so its layout cannot be known at compile time; use a supported type (docs/generator.md lists them) or declare a struct with the same fields in this project"]);
+    }
+
+    [Fact]
+    public void SST0015_UnknownFieldLayout_CoreLibraryTypesOfTheTableDoNotFire()
+    {
+        AnalyzerVerifier.Verify(Usings + """
+            [SharedSegment("demo.known")]
+            public partial struct Known
+            {
+                public DateTime When; public TimeSpan Elapsed; public DateOnly Day; public TimeOnly At; public Guid Id;
+                public Half Ratio; public Int128 Big; public UInt128 Huge; public System.Numerics.Complex Z;
+                public System.Numerics.Vector2 V2; public System.Numerics.Vector3 V3; public System.Numerics.Vector4 V4;
+                public System.Numerics.Quaternion Q; public System.Numerics.Matrix4x4 M;
+                public int? MaybeCount; public Guid? MaybeId; public DayOfWeek Weekday; public Inner? MaybeInner;
+            }
+
+            public struct Inner { public long A; public TimeSpan B; }
+            """);
+    }
+
+    [Fact]
+    public void SST0016_OverlappingFields_FiresForSharedBytesAndTheGeneratorStillEmits()
+    {
+        const string Source = """
+            [SharedSegment("demo.union")]
+            [StructLayout(LayoutKind.Explicit)]
+            public partial struct Union
+            {
+                [FieldOffset(0)] public long A;
+                [FieldOffset(4)] public int {|SST0016:B|};
+                [FieldOffset(8)] public int C;
+            }
+            """;
+        AnalyzerVerifier.Verify(Usings + Source, ["B", "A", "4..7", "0..7"]);
+        // A warning, not a rejection: the layout is well defined, so the generator emits the segment class.
+        Microsoft.CodeAnalysis.Compilation compilation = TestCompilation.Create(Markup.Parse(Usings + Source).Source);
+        Assert.Single(TestCompilation.Generated(compilation));
     }
 
     [Fact]
@@ -381,6 +456,6 @@ public class DeclarationTests
             """,
             ["[SharedSegment] on A", "is -1 ms (Timeout.Infinite), so a stuck holder blocks every access forever", "1000 (the default)"],
             ["[SharedSegment] on B", "is 0 ms, so every access that meets a holder throws TimeoutException at once", "1000 (the default)"],
-            ["[SharedSegment] on C", "is -5 ms, which the runtime rejects", "1000 (the default)"]);
+            ["[SharedSegment] on C", "is -5 ms, which the runtime rejects: opening the segment throws ArgumentOutOfRangeException", "1000 (the default)"]);
     }
 }

@@ -18,6 +18,8 @@ using SharedStruct.EndToEnd;
 //   frame-write <dir> <seq>          opens the 8 MiB Frame, fills it in one Update (on a thread with a 256 KiB stack)
 //   frame-read <dir>                 snapshots the Frame by reference, writable and read-only (same small stack); prints seq|ok
 //   frame-by-value <dir>             the runtime's by-value ReadSnapshot of the Frame on the same stack: overflows it
+//   core-set <dir>                   writes one value of each core-library type (DateTime, Guid, Vector3, ...) to CoreValues
+//   core-get <dir>                   prints them as read back through the generated properties
 if (args.Length < 2)
 {
     Console.Error.WriteLine("usage: <command> <directory> [arguments]");
@@ -27,6 +29,8 @@ if (args.Length < 2)
 var options = new SharedSegmentOptions { Directory = args[1] };
 if (args[0].StartsWith("frame-", StringComparison.Ordinal))
     return FrameCommands.Run(args, options);
+if (args[0].StartsWith("core-", StringComparison.Ordinal))
+    return CoreValueCommands.Run(args, options);
 if (args[0] == "view")
 {
     using CounterReadOnlySegment view = Counter.OpenReadOnly(options);

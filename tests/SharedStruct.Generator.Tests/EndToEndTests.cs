@@ -79,6 +79,36 @@ public sealed class EndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task EveryCoreLibraryValueTypeIsSharedBetweenTwoProcesses()
+    {
+        SkipUnlessUnix();
+        // One child writes a value of each type through the generated properties, another reads them back.
+        Assert.Equal("created", await RunAsync("core-set", _directory));
+        Assert.Equal(string.Join("|",
+            "1",
+            "2024-05-17T13:45:30.1230000Z/Utc",
+            "2",
+            "1.01:01:01.0010000",
+            "2024-02-29",
+            "23:59:58.999",
+            "0f8fad5b-d9cb-469f-a165-70867728950e",
+            "0.5",
+            "170141183460469231731687303715884105722",
+            "3",
+            "340282366920938463463374607431768211455",
+            "1.5,-2",
+            "<1, 2>",
+            "<3, 4, 5>",
+            "<6, 7, 8, 9>",
+            "1,0.125",
+            "<10, 20, 30>",
+            "7",
+            "null",
+            "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+            "same"), await RunAsync("core-get", _directory));
+    }
+
+    [Fact]
     public async Task GuardedPropertiesWorkAcrossProcesses()
     {
         SkipUnlessUnix();

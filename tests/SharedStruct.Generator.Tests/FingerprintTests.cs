@@ -3,6 +3,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using SharedStruct.Generator.Model;
 using SharedStruct.Generator.Tests.Infrastructure;
+using SharedStruct.Tests.Roslyn;
 using Xunit;
 
 namespace SharedStruct.Generator.Tests;
@@ -10,19 +11,8 @@ namespace SharedStruct.Generator.Tests;
 /// <summary>The compile-time fingerprint follows the layout and nothing else.</summary>
 public sealed class FingerprintTests
 {
-    private const string Baseline = """
-        using SharedStruct;
+    private const string Baseline = CounterSource.Text;
 
-        namespace Demo;
-
-        [SharedSegment("demo.counter")]
-        public unsafe partial struct Counter
-        {
-            public long Hits;
-            public int Flags;
-            public fixed char Note[100];
-        }
-        """;
 
     [Theory]
     [InlineData("type", "public int Flags;", "public uint Flags;")]
@@ -62,10 +52,12 @@ public sealed class FingerprintTests
         Assert.Equal(SegmentLayout.ComputeFingerprint(model.Description), model.Fingerprint);
         Assert.Equal(
             "sharedstruct-layout 1\n" +
-            "struct Demo.Counter size=216 kind=Sequential pack=0\n" +
+            "struct Demo.Counter size=232 kind=Sequential pack=0\n" +
             "field Hits int64 offset=0 size=8\n" +
             "field Flags int32 offset=8 size=4\n" +
-            "field Note char[100] offset=12 size=200",
+            "field Bytes uint64 offset=16 size=8\n" +
+            "field Ratio float64 offset=24 size=8\n" +
+            "field Note char[100] offset=32 size=200",
             model.Description);
     }
 
@@ -74,8 +66,8 @@ public sealed class FingerprintTests
     {
         SegmentModel service = Model(Baseline.Replace("namespace Demo;", "namespace Service;"));
         SegmentModel sidecar = Model(Baseline.Replace("namespace Demo;", "namespace Sidecar;"));
-        Assert.Contains("struct Service.Counter size=216", service.Description);
-        Assert.Contains("struct Sidecar.Counter size=216", sidecar.Description);
+        Assert.Contains("struct Service.Counter size=232", service.Description);
+        Assert.Contains("struct Sidecar.Counter size=232", sidecar.Description);
         Assert.Equal(service.Fingerprint, sidecar.Fingerprint);
     }
 

@@ -6,6 +6,7 @@ using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using SharedStruct.Generator.Tests.Infrastructure;
+using SharedStruct.Tests.Roslyn;
 using Xunit;
 
 namespace SharedStruct.Generator.Tests;
@@ -13,19 +14,8 @@ namespace SharedStruct.Generator.Tests;
 /// <summary>The pipeline caches: unrelated edits reuse every step, and no step output holds compiler objects.</summary>
 public sealed class IncrementalTests
 {
-    private const string Payload = """
-        using SharedStruct;
+    private const string Payload = CounterSource.Text;
 
-        namespace Demo;
-
-        [SharedSegment("demo.counter")]
-        public unsafe partial struct Counter
-        {
-            public long Hits;
-            public int Flags;
-            public fixed char Note[100];
-        }
-        """;
 
     private static readonly string[] TrackedSteps = { TrackingNames.Models, TrackingNames.ValidModels };
 

@@ -5,7 +5,10 @@ using Xunit;
 
 namespace SharedStruct.Generator.Tests;
 
-/// <summary>Invalid input gets no generated code and no generator diagnostic: the analyzers explain it.</summary>
+/// <summary>
+/// Invalid input gets no generated code and no generator diagnostic: the analyzers explain it (the analyzer tests'
+/// ContractTests check the error for each case, and these again with the analyzers beside the generator).
+/// </summary>
 public sealed class InvalidInputTests
 {
     public static TheoryData<string, string> Cases => new()
@@ -17,11 +20,14 @@ public sealed class InvalidInputTests
         { "managed field", """[SharedSegment("bad.managed")] public partial struct Bad { public string A; }""" },
         { "pointer field", """[SharedSegment("bad.pointer")] public unsafe partial struct Bad { public int* A; }""" },
         { "native int field", """[SharedSegment("bad.nint")] public partial struct Bad { public nint A; }""" },
-        { "metadata struct field", """[SharedSegment("bad.guid")] public partial struct Bad { public System.Guid A; }""" },
+        { "metadata struct field", """[SharedSegment("bad.index")] public partial struct Bad { public System.Index A; }""" },
+        { "DateTimeOffset field", """[SharedSegment("bad.dto")] public partial struct Bad { public System.DateTimeOffset A; }""" },
+        { "ValueTuple field", """[SharedSegment("bad.tuple")] public partial struct Bad { public (int, long) A; }""" },
+        { "no fields", """[SharedSegment("bad.empty")] public partial struct Bad { }""" },
+        { "file-local", """[SharedSegment("bad.file")] file partial struct Bad { public int A; }""" },
         { "auto layout", """[SharedSegment("bad.auto")] [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Auto)] public partial struct Bad { public int A; }""" },
         { "upper-case name", """[SharedSegment("Bad.Name")] public partial struct Bad { public int A; }""" },
         { "empty name", """[SharedSegment("")] public partial struct Bad { public int A; }""" },
-        { "zero timeout", """[SharedSegment("bad.timeout", LockTimeoutMilliseconds = 0)] public partial struct Bad { public int A; }""" },
         { "non-partial container", """public class Outer { [SharedSegment("bad.outer")] public partial struct Bad { public int A; } }""" },
         { "generic container", """public partial class Outer<T> { [SharedSegment("bad.outer")] public partial struct Bad { public int A; } }""" },
     };

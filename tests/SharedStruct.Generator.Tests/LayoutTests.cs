@@ -104,6 +104,29 @@ public sealed class LayoutTests
 
         [SharedSegment("layout.inline")]
         public partial struct Inline { public byte X; public ThreeShorts Shorts; public TwoCells Cells; public Grid Grid; public long L; }
+
+        public struct Stamp { public byte B; public DateTime When; public Guid Id; }
+        [InlineArray(3)] public struct Moments { private TimeOnly _e; }
+        [InlineArray(2)] public struct MaybeInts { private int? _e; }
+
+        // Each core-library type behind a byte, so a wrong alignment moves everything after it.
+        [SharedSegment("layout.core")]
+        public partial struct Core
+        {
+            public byte B0; public DateTime When; public byte B1; public TimeSpan Elapsed; public byte B2; public DateOnly Day;
+            public byte B3; public TimeOnly At; public byte B4; public Guid Id; public byte B5; public Half Ratio;
+            public byte B6; public Int128 Big; public byte B7; public UInt128 Huge; public byte B8; public System.Numerics.Complex Z;
+            public byte B9; public System.Numerics.Vector2 V2; public byte B10; public System.Numerics.Vector3 V3;
+            public byte B11; public System.Numerics.Vector4 V4; public byte B12; public System.Numerics.Quaternion Q;
+            public byte B13; public System.Numerics.Matrix4x4 M; public byte B14; public int? MaybeInt; public byte B15;
+            public DateTime? MaybeWhen; public byte B16; public Int128? MaybeBig; public byte B17; public decimal? MaybeMoney;
+            public byte B18; public Stamp? MaybeStamp; public byte B19; public Moments Times; public MaybeInts Maybes;
+            public DayOfWeek Weekday; public Half? MaybeHalf;
+        }
+
+        [SharedSegment("layout.corepack")]
+        [StructLayout(LayoutKind.Sequential, Pack = 2)]
+        public partial struct CorePack { public byte B; public Int128 Big; public byte C; public DateTime When; public Guid? Id; }
         """;
 
     [Fact]
@@ -112,7 +135,7 @@ public sealed class LayoutTests
         (Assembly assembly, IReadOnlyList<SegmentModel> models, AssemblyLoadContext context) = CompileAndLoad(Structs, withProbes: true);
         try
         {
-            Assert.Equal(13, models.Count);
+            Assert.Equal(15, models.Count);
             foreach (SegmentModel model in models)
             {
                 string name = model.TypeName;
@@ -244,6 +267,9 @@ public sealed class LayoutTests
             internal static class Off
             {
                 public static long Of<TS, TF>(ref TS s, ref TF f) => (long)Unsafe.ByteOffset(ref Unsafe.As<TS, byte>(ref s), ref Unsafe.As<TF, byte>(ref f));
+                // A Nullable's flag and value as the runtime placed them (its fields are private).
+                public static ref bool H<T>(ref T? n) where T : struct => ref Unsafe.As<T?, bool>(ref n);
+                public static ref T V<T>(ref T? n) where T : struct => ref Unsafe.AsRef(in System.Nullable.GetValueRefOrDefaultRef(in n));
             }
 
             """);
@@ -255,12 +281,29 @@ public sealed class LayoutTests
             text.Append($"    public static long[] Offsets()\n    {{\n        var s = default({model.FullyQualifiedName});\n        return new long[] {{ ");
             foreach (Description.Field field in description.Fields)
             {
-                string access = "s." + field.Name + (field.Type.EndsWith("]", StringComparison.Ordinal) ? "[0]" : "");
+                string access = Access(field.Name) + (field.Type.EndsWith("]", StringComparison.Ordinal) ? "[0]" : "");
                 text.Append($"Off.Of(ref s, ref {access}), ");
             }
             text.Append("};\n    }\n}\n");
         }
         return text.ToString();
+    }
+
+    /// <summary>C# for a described leaf: <c>s.Pos.X</c>; a Nullable's <c>.HasValue</c> and <c>.Value</c> through the probes' helpers.</summary>
+    private static string Access(string name)
+    {
+        string expression = "s";
+        foreach (string part in name.Split('.'))
+        {
+            expression = part switch
+            {
+                "HasValue" => $"Off.H(ref {expression})",
+                "Value" => $"Off.V(ref {expression})",
+                _ when part.StartsWith('[') => expression + part,
+                _ => expression + "." + part,
+            };
+        }
+        return expression;
     }
 
     /// <summary>A parsed canonical layout description.</summary>

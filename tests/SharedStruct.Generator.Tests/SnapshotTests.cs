@@ -1,6 +1,7 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using SharedStruct.Generator.Tests.Infrastructure;
+using SharedStruct.Tests.Roslyn;
 using Xunit;
 
 namespace SharedStruct.Generator.Tests;
@@ -14,17 +15,28 @@ public sealed class SnapshotTests
     [Fact]
     public void SimpleStruct()
     {
+        GeneratorRunResult result = GeneratorHarness.RunAndCompile(LanguageVersion.CSharp10, CounterSource.Text);
+        Snapshot.Verify(result);
+    }
+
+    [Fact]
+    public void CoreLibraryTypes()
+    {
+        // The same guarded property as a primitive's: one lock, one copy of the field.
         GeneratorRunResult result = GeneratorHarness.RunAndCompile(LanguageVersion.CSharp10, """
+            using System;
+            using System.Numerics;
             using SharedStruct;
 
-            namespace Demo;
+            namespace Core;
 
-            [SharedSegment("demo.counter")]
-            public unsafe partial struct Counter
+            [SharedSegment("core.values")]
+            public partial struct Values
             {
-                public long Hits;
-                public int Flags;
-                public fixed char Note[100];
+                public DateTime When;
+                public Guid Id;
+                public Vector3 Position;
+                public int? Count;
             }
             """);
         Snapshot.Verify(result);

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
-using SharedStruct.Analyzers.Model;
+using SharedStruct.Layout;
 
 namespace SharedStruct.Analyzers.Usage;
 
@@ -24,12 +24,12 @@ public sealed class LargeSnapshotAnalyzer : DiagnosticAnalyzer
         {
             if (KnownSymbols.Create(start.Compilation) is not { SharedSegmentOfT: not null } known)
                 return;
-            var layouts = new LayoutCalculator(known);
+            var layouts = new LayoutEngine();
             start.RegisterOperationAction(context => Analyze(context, known, layouts), OperationKind.Invocation);
         });
     }
 
-    private static void Analyze(OperationAnalysisContext context, KnownSymbols known, LayoutCalculator layouts)
+    private static void Analyze(OperationAnalysisContext context, KnownSymbols known, LayoutEngine layouts)
     {
         var invocation = (IInvocationOperation)context.Operation;
         IMethodSymbol method = invocation.TargetMethod;
@@ -40,14 +40,15 @@ public sealed class LargeSnapshotAnalyzer : DiagnosticAnalyzer
         ITypeSymbol payload = method.ContainingType.TypeArguments[0];
         if (!HandsOutByValue(method, payload))
             return;
-        // Unknown layouts (a payload from another assembly) stay silent rather than guess.
+        // Unknown layouts (a payload from another assembly) stay silent rather than guess. The engine caches per type
+        // and is not thread-safe: one per compilation, used under a lock.
         lock (layouts)
         {
-            if (layouts.Of(payload) is not { } layout || layout.Size <= PayloadLimits.MaxByValueSize)
+            if (layouts.SizeOf(payload) is not { } size || size <= PayloadLimits.MaxByValueSize)
                 return;
             string call = invocation.Instance is { } instance ? instance.Syntax + "." + method.Name : method.Name;
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.LargeByValueSnapshot, invocation.Syntax.GetLocation(),
-                call, payload.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat), layout.Size));
+                call, payload.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat), size));
         }
     }
 

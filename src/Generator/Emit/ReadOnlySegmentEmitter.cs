@@ -15,7 +15,7 @@ internal static class ReadOnlySegmentEmitter
 
     public static void Emit(IndentedWriter w, SegmentModel model)
     {
-        string segment = ModelBuilder.Escape(model.ReadOnlyClassName);
+        string segment = Identifiers.Escape(model.ReadOnlyClassName);
         string payload = model.FullyQualifiedName;
         string view = $"global::SharedStruct.ReadOnlySharedSegment<{payload}>";
         string unsafeModifier = model.NeedsUnsafe ? "unsafe " : "";
@@ -109,9 +109,9 @@ internal static class ReadOnlySegmentEmitter
 
     private static void EmitGetter(IndentedWriter w, SegmentModel model, MemberModel member)
     {
-        string field = "value." + ModelBuilder.Escape(member.FieldName);
+        string field = "value." + Identifiers.Escape(member.FieldName);
         string length = member.Length.ToString(CultureInfo.InvariantCulture);
-        string cref = $"<see cref=\"{model.FullyQualifiedName}.{ModelBuilder.Escape(member.FieldName)}\"/>";
+        string cref = $"<see cref=\"{model.FullyQualifiedName}.{Identifiers.Escape(member.FieldName)}\"/>";
         string where = $"<c>{SegmentEmitter.Xml(member.LayoutType)}</c> at offset {member.Offset.ToString(CultureInfo.InvariantCulture)}";
         string reader = $"static (in {model.FullyQualifiedName} value)";
         const string Timeout = "/// <exception cref=\"global::System.TimeoutException\">A live writer held the lock for the whole <see cref=\"DefaultLockTimeout\"/>.</exception>";
@@ -121,14 +121,14 @@ internal static class ReadOnlySegmentEmitter
                 w.Write($$"""
                     /// <summary>Gets {{cref}} ({{where}}) from one consistent snapshot, waiting at most <see cref="DefaultLockTimeout"/> for a writer. Use <c>Read</c> to get several fields from the same snapshot.</summary>
                     {{Timeout}}
-                    public {{member.TypeName}} {{ModelBuilder.Escape(member.PropertyName)}} => _segment.Read({{reader}} => {{field}});
+                    public {{member.TypeName}} {{Identifiers.Escape(member.PropertyName)}} => _segment.Read({{reader}} => {{field}});
                     """);
                 break;
             case MemberKind.FixedString:
                 w.Write($$"""
                     /// <summary>Gets {{cref}} ({{where}}) as a string, up to the first NUL character, from one consistent snapshot.</summary>
                     {{Timeout}}
-                    public string {{ModelBuilder.Escape(member.PropertyName)}} => _segment.Read({{reader}} => {{FixedBuffer}}.GetString({{FixedBuffer}}.AsReadOnlySpan(in {{field}}[0], {{length}})));
+                    public string {{Identifiers.Escape(member.PropertyName)}} => _segment.Read({{reader}} => {{FixedBuffer}}.GetString({{FixedBuffer}}.AsReadOnlySpan(in {{field}}[0], {{length}})));
                     """);
                 break;
             default:
@@ -138,7 +138,7 @@ internal static class ReadOnlySegmentEmitter
                     /// <param name="destination">Receives the elements; must hold at least {{length}}.</param>
                     /// <exception cref="global::System.ArgumentException"><paramref name="destination"/> is shorter than {{length}} elements.</exception>
                     {{Timeout}}
-                    public void {{ModelBuilder.Escape(member.ReadName)}}(global::System.Span<{{type}}> destination)
+                    public void {{Identifiers.Escape(member.ReadName)}}(global::System.Span<{{type}}> destination)
                     {
                         if (destination.Length < {{length}})
                             throw new global::System.ArgumentException("The destination must hold at least {{length}} elements.", nameof(destination));

@@ -398,7 +398,7 @@ internal static class SegmentEmitter
             """);
     }
 
-    private static string Escape(string identifier) => ModelBuilder.Escape(identifier);
+    private static string Escape(string identifier) => Identifiers.Escape(identifier);
 
     internal static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 

@@ -23,10 +23,10 @@ internal static class StructHelperEmitter
         {
             if (!member.HasStructHelpers)
                 continue;
-            string field = "this." + ModelBuilder.Escape(member.FieldName);
+            string field = "this." + Identifiers.Escape(member.FieldName);
             string length = member.Length.ToString(CultureInfo.InvariantCulture);
             string max = (member.Length - 1).ToString(CultureInfo.InvariantCulture);
-            string cref = $"<see cref=\"{ModelBuilder.Escape(member.FieldName)}\"/>";
+            string cref = $"<see cref=\"{Identifiers.Escape(member.FieldName)}\"/>";
             foreach (string text in Helpers(member, field, length, max, cref))
             {
                 if (blankFirst || wrote)
@@ -45,7 +45,7 @@ internal static class StructHelperEmitter
             yield return $$"""
                 /// <summary>The text in {{cref}} up to the first NUL character (all {{length}} characters if there is none). Reads this value only: on a guard's <c>Value</c> hold the lock, or call it on a snapshot.</summary>
                 /// <returns>A new string.</returns>
-                public readonly string {{ModelBuilder.Escape(get)}}() => {{FixedBuffer}}.GetString({{FixedBuffer}}.AsReadOnlySpan(in {{field}}[0], {{length}}));
+                public readonly string {{Identifiers.Escape(get)}}() => {{FixedBuffer}}.GetString({{FixedBuffer}}.AsReadOnlySpan(in {{field}}[0], {{length}}));
                 """;
         }
         if (member.StructSetName is { } set)
@@ -54,7 +54,7 @@ internal static class StructHelperEmitter
                 /// <summary>Stores <paramref name="value"/> in {{cref}}: at most {{max}} characters (longer text is truncated, never splitting a surrogate pair), NUL-terminated, the rest cleared. On a guard's <c>Value</c> this writes shared memory: hold the lock.</summary>
                 /// <param name="value">The text.</param>
                 /// <exception cref="global::System.ArgumentNullException"><paramref name="value"/> is null.</exception>
-                public void {{ModelBuilder.Escape(set)}}(string value) => {{FixedBuffer}}.SetString({{Marshal}}.CreateSpan(ref {{field}}[0], {{length}}), value);
+                public void {{Identifiers.Escape(set)}}(string value) => {{FixedBuffer}}.SetString({{Marshal}}.CreateSpan(ref {{field}}[0], {{length}}), value);
                 """;
         }
         string type = member.TypeName;
@@ -63,7 +63,7 @@ internal static class StructHelperEmitter
             yield return $$"""
                 /// <summary>The {{length}} elements of {{cref}} as a span over this value's own storage (shared memory on a guard's <c>Value</c>: use it only while the lock is held).</summary>
                 {{UnscopedRef}}
-                public {{Span}}<{{type}}> {{ModelBuilder.Escape(span)}} => {{Marshal}}.CreateSpan(ref {{field}}[0], {{length}});
+                public {{Span}}<{{type}}> {{Identifiers.Escape(span)}} => {{Marshal}}.CreateSpan(ref {{field}}[0], {{length}});
                 """;
         }
         if (member.StructReadOnlySpanName is { } readOnlySpan)
@@ -71,7 +71,7 @@ internal static class StructHelperEmitter
             yield return $$"""
                 /// <summary>The {{length}} elements of {{cref}} as a read-only span over this value's own storage; usable on an <c>in</c> value such as a <c>Read</c> callback's.</summary>
                 {{UnscopedRef}}
-                public readonly {{ReadOnlySpan}}<{{type}}> {{ModelBuilder.Escape(readOnlySpan)}} => {{FixedBuffer}}.AsReadOnlySpan(in {{field}}[0], {{length}});
+                public readonly {{ReadOnlySpan}}<{{type}}> {{Identifiers.Escape(readOnlySpan)}} => {{FixedBuffer}}.AsReadOnlySpan(in {{field}}[0], {{length}});
                 """;
         }
     }

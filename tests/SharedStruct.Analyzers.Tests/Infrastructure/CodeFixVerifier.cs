@@ -20,18 +20,18 @@ public static class CodeFixVerifier
 {
     /// <summary>Fixes the marked diagnostics one at a time, re-analysing after each, as a user clicking each light bulb.</summary>
     public static Task VerifyAsync<TFix>(string markup, string expected, (string Path, string Text)[]? extraFiles = null)
-        where TFix : CodeFixProvider, new() => RunAsync<TFix>(markup, expected, extraFiles ?? GeneratedShape.Files, fixAll: false);
+        where TFix : CodeFixProvider, new() => RunAsync<TFix>(markup, expected, extraFiles ?? TestCompilation.CounterFiles, fixAll: false);
 
     /// <summary>Fixes every marked diagnostic of the document with one Fix All.</summary>
     public static Task VerifyFixAllAsync<TFix>(string markup, string expected, (string Path, string Text)[]? extraFiles = null)
-        where TFix : CodeFixProvider, new() => RunAsync<TFix>(markup, expected, extraFiles ?? GeneratedShape.Files, fixAll: true);
+        where TFix : CodeFixProvider, new() => RunAsync<TFix>(markup, expected, extraFiles ?? TestCompilation.CounterFiles, fixAll: true);
 
     /// <summary>Asserts that the marked diagnostics are reported but the fix offers nothing for them.</summary>
     public static async Task VerifyNoFixAsync<TFix>(string markup, (string Path, string Text)[]? extraFiles = null)
         where TFix : CodeFixProvider, new()
     {
         var fix = new TFix();
-        (Document document, ImmutableArray<Diagnostic> diagnostics) = await SetUpAsync(markup, extraFiles ?? GeneratedShape.Files, fix);
+        (Document document, ImmutableArray<Diagnostic> diagnostics) = await SetUpAsync(markup, extraFiles ?? TestCompilation.CounterFiles, fix);
         Assert.NotEmpty(diagnostics);
         foreach (Diagnostic diagnostic in diagnostics)
             Assert.Empty(await ActionsAsync(fix, document, diagnostic));
@@ -86,6 +86,10 @@ public static class CodeFixVerifier
             compilationOptions: TestCompilation.Options, parseOptions: TestCompilation.ParseOptions, metadataReferences: TestCompilation.References);
         Project project = workspace.AddProject(projectInfo);
         foreach ((string path, string text) in extraFiles)
+            project = project.AddDocument(path, SourceText.From(text), filePath: path).Project;
+        // What the real generator emits for the code before the fix, added as documents: a workspace has no in-memory
+        // generator reference. No fix changes a payload that other code uses, so the generated code stays right.
+        foreach ((string path, string text) in TestCompilation.Generated(TestCompilation.Create(source, extraFiles)))
             project = project.AddDocument(path, SourceText.From(text), filePath: path).Project;
         Document document = project.AddDocument("Test.cs", SourceText.From(source), filePath: TestCompilation.TestFilePath);
 

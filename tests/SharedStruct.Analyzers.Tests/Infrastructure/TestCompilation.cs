@@ -1,13 +1,15 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.IO;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using SharedStruct.Analyzers.Declarations;
+using SharedStruct.Analyzers.Timeouts;
 using SharedStruct.Analyzers.Usage;
+using SharedStruct.Generator;
+using SharedStruct.Tests.Roslyn;
 
 namespace SharedStruct.Analyzers.Tests.Infrastructure;
 
@@ -22,28 +24,39 @@ public static class TestCompilation
         .WithAllowUnsafe(true)
         .WithNullableContextOptions(NullableContextOptions.Enable);
 
-    private static readonly Lazy<ImmutableArray<MetadataReference>> LazyReferences = new(() =>
-    {
-        string[] framework = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
-        var references = framework
-            .Where(p => Path.GetFileName(p) is var f && (f.StartsWith("System.", StringComparison.Ordinal) || f is "mscorlib.dll" or "netstandard.dll"))
-            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
-            .ToList();
-        references.Add(MetadataReference.CreateFromFile(typeof(SharedSegmentAttribute).Assembly.Location));
-        return references.ToImmutableArray();
-    });
+    /// <summary>The one reference list of all Roslyn tests.</summary>
+    public static ImmutableArray<MetadataReference> References => RoslynReferences.All;
 
-    public static ImmutableArray<MetadataReference> References => LazyReferences.Value;
+    /// <summary>The Counter payload every usage test works on; the real generator emits its CounterSegment.</summary>
+    public static (string Path, string Text)[] CounterFiles => [(CounterSource.Path, CounterSource.Text)];
 
     public static ImmutableArray<DiagnosticAnalyzer> Analyzers { get; } =
-        ImmutableArray.Create<DiagnosticAnalyzer>(new SharedSegmentDeclarationAnalyzer(), new SegmentUsageAnalyzer(), new LargeSnapshotAnalyzer());
+        ImmutableArray.Create<DiagnosticAnalyzer>(new SharedSegmentDeclarationAnalyzer(), new SegmentUsageAnalyzer(), new TimeoutAnalyzer(), new LargeSnapshotAnalyzer());
 
+    /// <summary>
+    /// The test source and extra files, plus what the real generator emits for them (as a consumer's build would have
+    /// it), each generated file under <c>/obj/generated/</c>.
+    /// </summary>
     public static CSharpCompilation Create(string source, IEnumerable<(string Path, string Text)>? extraFiles = null)
     {
         var trees = new List<SyntaxTree> { CSharpSyntaxTree.ParseText(source, ParseOptions, TestFilePath) };
         foreach ((string path, string text) in extraFiles ?? [])
             trees.Add(CSharpSyntaxTree.ParseText(text, ParseOptions, path));
-        return CSharpCompilation.Create("TestAssembly", trees, References, Options);
+        CSharpCompilation compilation = CSharpCompilation.Create("TestAssembly", trees, References, Options);
+        foreach ((string path, string text) in Generated(compilation))
+            compilation = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(text, ParseOptions, path));
+        return compilation;
+    }
+
+    /// <summary>The files the real generator emits for a compilation.</summary>
+    public static (string Path, string Text)[] Generated(Compilation compilation)
+    {
+        GeneratorDriver driver = CSharpGeneratorDriver.Create([new SharedSegmentGenerator().AsSourceGenerator()], parseOptions: ParseOptions)
+            .RunGenerators(compilation);
+        GeneratorRunResult result = driver.GetRunResult().Results.Single();
+        if (result.Exception is not null)
+            throw new InvalidOperationException("The generator threw.", result.Exception);
+        return [.. result.GeneratedSources.Select(s => ("/obj/generated/" + s.HintName, s.SourceText.ToString()))];
     }
 
     /// <summary>All SharedStruct diagnostics, in source order.</summary>

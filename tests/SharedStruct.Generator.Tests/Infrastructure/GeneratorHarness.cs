@@ -6,6 +6,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using SharedStruct.Generator;
+using SharedStruct.Tests.Roslyn;
 using Xunit;
 
 namespace SharedStruct.Generator.Tests.Infrastructure;
@@ -16,23 +17,8 @@ internal static class GeneratorHarness
     /// <summary>Warnings user test sources may raise (they are not the generated code's business).</summary>
     private static readonly HashSet<string> UserSourceNoise = new() { "CS0649", "CS0169", "CS0414", "CS1591" };
 
-    /// <summary>The running framework's assemblies plus the real SharedStruct runtime.</summary>
-    public static readonly ImmutableArray<MetadataReference> References = BuildReferences();
-
-    private static ImmutableArray<MetadataReference> BuildReferences()
-    {
-        string tpa = (string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!;
-        var references = tpa.Split(Path.PathSeparator)
-            .Where(path =>
-            {
-                string name = Path.GetFileName(path);
-                return name.StartsWith("System.", StringComparison.Ordinal) || name is "System.dll" or "netstandard.dll" or "mscorlib.dll";
-            })
-            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
-            .ToList();
-        references.Add(MetadataReference.CreateFromFile(typeof(SharedSegmentAttribute).Assembly.Location));
-        return references.ToImmutableArray();
-    }
+    /// <summary>The running framework's assemblies plus the real SharedStruct runtime (one list for all Roslyn tests).</summary>
+    public static ImmutableArray<MetadataReference> References => RoslynReferences.All;
 
     public static CSharpParseOptions ParseOptions(LanguageVersion version) =>
         new CSharpParseOptions(version, DocumentationMode.Diagnose);

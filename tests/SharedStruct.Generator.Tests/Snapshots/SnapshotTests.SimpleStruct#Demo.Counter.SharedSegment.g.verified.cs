@@ -40,7 +40,7 @@ namespace Demo
 
     /// <summary>
     /// The shared segment <c>demo.counter</c> holding one <see cref="global::Demo.Counter"/>
-    /// (216 bytes), with lock-guarded accessors generated from its fields.
+    /// (232 bytes), with lock-guarded accessors generated from its fields.
     /// </summary>
     [global::SharedStruct.GeneratedSegment(typeof(global::Demo.Counter))]
     public sealed unsafe class CounterSegment : global::System.IDisposable
@@ -56,7 +56,7 @@ namespace Demo
         /// The layout identity computed at compile time: a fingerprint of the canonical layout description. A process
         /// built with a different layout of <see cref="global::Demo.Counter"/> cannot open this segment.
         /// </summary>
-        public static global::SharedStruct.SegmentLayout Layout { get; } = new global::SharedStruct.SegmentLayout(0x0A395F8ED76AB98DUL, "sharedstruct-layout 1\nstruct Demo.Counter size=216 kind=Sequential pack=0\nfield Hits int64 offset=0 size=8\nfield Flags int32 offset=8 size=4\nfield Note char[100] offset=12 size=200");
+        public static global::SharedStruct.SegmentLayout Layout { get; } = new global::SharedStruct.SegmentLayout(0x01AE96690414E6FEUL, "sharedstruct-layout 1\nstruct Demo.Counter size=232 kind=Sequential pack=0\nfield Hits int64 offset=0 size=8\nfield Flags int32 offset=8 size=4\nfield Bytes uint64 offset=16 size=8\nfield Ratio float64 offset=24 size=8\nfield Note char[100] offset=32 size=200");
 
         /// <summary>The lock timeout from <c>[SharedSegment]</c> (1000 ms), used by <see cref="Lock()"/> and the guarded accessors unless the options set one.</summary>
         public static global::System.TimeSpan DefaultLockTimeout { get; } = global::System.TimeSpan.FromMilliseconds(1000);
@@ -360,7 +360,77 @@ namespace Demo
         }
 
         /// <summary>
-        /// Gets or sets <see cref="global::Demo.Counter.Note"/> (<c>char[100]</c> at offset 12) as a string under the segment lock.
+        /// Gets or sets <see cref="global::Demo.Counter.Bytes"/> (<c>uint64</c> at offset 16) under the segment lock: each get and each set takes the lock once,
+        /// with <see cref="DefaultLockTimeout"/>. Use <see cref="Lock()"/> to read or change several fields together.
+        /// </summary>
+        /// <exception cref="global::System.TimeoutException">Another process held the lock for the whole timeout.</exception>
+        public ulong Bytes
+        {
+            get
+            {
+                using global::SharedStruct.SegmentGuard<global::Demo.Counter> guard = _segment.Lock();
+                return guard.Value.Bytes;
+            }
+            set
+            {
+                using global::SharedStruct.SegmentGuard<global::Demo.Counter> guard = _segment.Lock();
+                guard.Value.Bytes = value;
+            }
+        }
+
+        /// <summary>Atomically adds <paramref name="value"/> to <c>Bytes</c> without taking the lock: the field is naturally aligned (offset 16) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
+        /// <param name="value">The amount to add (wraps around on overflow).</param>
+        /// <returns>The new value.</returns>
+        public ulong AddBytes(ulong value)
+        {
+            ulong result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Bytes, value);
+            _segment.NoteLockFreeWrite();
+            return result;
+        }
+
+        /// <summary>Atomically sets <c>Bytes</c> to <paramref name="value"/> without taking the lock: the field is naturally aligned (offset 16) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
+        /// <param name="value">The new value.</param>
+        /// <returns>The original value.</returns>
+        public ulong ExchangeBytes(ulong value)
+        {
+            ulong original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Bytes, value);
+            _segment.NoteLockFreeWrite();
+            return original;
+        }
+
+        /// <summary>Atomically sets <c>Bytes</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, without taking the lock: the field is naturally aligned (offset 16) in the 64-byte aligned payload, so the operation is atomic across processes. It does not wait for a lock holder; watchers are told.</summary>
+        /// <param name="value">The new value.</param>
+        /// <param name="comparand">The value the field must have for the exchange to happen.</param>
+        /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
+        public ulong CompareExchangeBytes(ulong value, ulong comparand)
+        {
+            ulong original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Bytes, value, comparand);
+            if (original == comparand)
+                _segment.NoteLockFreeWrite();
+            return original;
+        }
+
+        /// <summary>
+        /// Gets or sets <see cref="global::Demo.Counter.Ratio"/> (<c>float64</c> at offset 24) under the segment lock: each get and each set takes the lock once,
+        /// with <see cref="DefaultLockTimeout"/>. Use <see cref="Lock()"/> to read or change several fields together.
+        /// </summary>
+        /// <exception cref="global::System.TimeoutException">Another process held the lock for the whole timeout.</exception>
+        public double Ratio
+        {
+            get
+            {
+                using global::SharedStruct.SegmentGuard<global::Demo.Counter> guard = _segment.Lock();
+                return guard.Value.Ratio;
+            }
+            set
+            {
+                using global::SharedStruct.SegmentGuard<global::Demo.Counter> guard = _segment.Lock();
+                guard.Value.Ratio = value;
+            }
+        }
+
+        /// <summary>
+        /// Gets or sets <see cref="global::Demo.Counter.Note"/> (<c>char[100]</c> at offset 32) as a string under the segment lock.
         /// A get reads up to the first NUL character. A set stores at most 99 characters (longer text is truncated, never splitting a surrogate pair) and NUL-terminates them.
         /// </summary>
         /// <exception cref="global::System.TimeoutException">Another process held the lock for the whole timeout.</exception>
@@ -504,7 +574,15 @@ namespace Demo
         /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole <see cref="DefaultLockTimeout"/>.</exception>
         public int Flags => _segment.Read(static (in global::Demo.Counter value) => value.Flags);
 
-        /// <summary>Gets <see cref="global::Demo.Counter.Note"/> (<c>char[100]</c> at offset 12) as a string, up to the first NUL character, from one consistent snapshot.</summary>
+        /// <summary>Gets <see cref="global::Demo.Counter.Bytes"/> (<c>uint64</c> at offset 16) from one consistent snapshot, waiting at most <see cref="DefaultLockTimeout"/> for a writer. Use <c>Read</c> to get several fields from the same snapshot.</summary>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole <see cref="DefaultLockTimeout"/>.</exception>
+        public ulong Bytes => _segment.Read(static (in global::Demo.Counter value) => value.Bytes);
+
+        /// <summary>Gets <see cref="global::Demo.Counter.Ratio"/> (<c>float64</c> at offset 24) from one consistent snapshot, waiting at most <see cref="DefaultLockTimeout"/> for a writer. Use <c>Read</c> to get several fields from the same snapshot.</summary>
+        /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole <see cref="DefaultLockTimeout"/>.</exception>
+        public double Ratio => _segment.Read(static (in global::Demo.Counter value) => value.Ratio);
+
+        /// <summary>Gets <see cref="global::Demo.Counter.Note"/> (<c>char[100]</c> at offset 32) as a string, up to the first NUL character, from one consistent snapshot.</summary>
         /// <exception cref="global::System.TimeoutException">A live writer held the lock for the whole <see cref="DefaultLockTimeout"/>.</exception>
         public string Note => _segment.Read(static (in global::Demo.Counter value) => global::SharedStruct.FixedBuffer.GetString(global::SharedStruct.FixedBuffer.AsReadOnlySpan(in value.Note[0], 100)));
     }

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using SharedStruct.Format;
 using SharedStruct.Tool.Layout;
 using SharedStruct.Tool.Tests.Infrastructure;
 using Xunit;
@@ -25,9 +26,9 @@ public class LayoutParserTests
         Assert.Equal(
             new[]
             {
-                new LayoutField("Hits", "int64", PrimitiveKind.Int64, null, 0, 8),
-                new LayoutField("Flags", "int32", PrimitiveKind.Int32, null, 8, 4),
-                new LayoutField("Note", "char[100]", PrimitiveKind.Char, 100, 12, 200),
+                new LayoutField("Hits", "int64", LayoutTypeKind.Int64, null, 0, 8),
+                new LayoutField("Flags", "int32", LayoutTypeKind.Int32, null, 8, 4),
+                new LayoutField("Note", "char[100]", LayoutTypeKind.Char, 100, 12, 200),
             },
             layout.Fields);
     }
@@ -43,7 +44,7 @@ public class LayoutParserTests
 
         Assert.True(LayoutParser.TryParse(text, out LayoutDescription? layout, out string error), error);
 
-        Assert.DoesNotContain(layout!.Fields, f => f.Element == PrimitiveKind.Unknown);
+        Assert.DoesNotContain(layout!.Fields, f => f.Element == LayoutTypeKind.Unknown);
         Assert.Equal(names.Length + 2, layout.Fields.Count);
         Assert.Equal("Pos.X", layout.Fields[^2].Name);
         Assert.Equal("Items[1].Y", layout.Fields[^1].Name);
@@ -67,7 +68,7 @@ public class LayoutParserTests
     public void An_unknown_type_parses_as_unknown_so_the_decoder_can_show_hex()
     {
         Assert.True(LayoutParser.TryParse("sharedstruct-layout 1\nstruct P size=8\nfield H nint offset=0 size=8", out LayoutDescription? layout, out _));
-        Assert.Equal(PrimitiveKind.Unknown, layout!.Fields[0].Element);
+        Assert.Equal(LayoutTypeKind.Unknown, layout!.Fields[0].Element);
     }
 
     [Fact]

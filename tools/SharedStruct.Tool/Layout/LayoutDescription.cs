@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using SharedStruct.Format;
 
 namespace SharedStruct.Tool.Layout;
 
@@ -24,12 +25,12 @@ internal sealed record LayoutDescription(
 /// <summary>One <c>field</c> line: a primitive or fixed-size array of primitives at a byte offset.</summary>
 /// <param name="Name">The field name; nested struct fields are flattened with dots (<c>Pos.X</c>), array elements with brackets.</param>
 /// <param name="TypeText">The type as written (<c>int32</c>, <c>char[100]</c>).</param>
-/// <param name="Element">The element type; <see cref="PrimitiveKind.Unknown"/> for a type this tool does not know.</param>
+/// <param name="Element">The element type; <see cref="LayoutTypeKind.Unknown"/> for a type this tool does not know.</param>
 /// <param name="Count">The element count for an array, or null for a scalar.</param>
 /// <param name="Offset">The byte offset in the payload.</param>
 /// <param name="Size">The size in bytes.</param>
 /// <param name="Enum">The enum's members when the description lists them (an <c>enum</c> line), else null.</param>
-internal sealed record LayoutField(string Name, string TypeText, PrimitiveKind Element, int? Count, long Offset, long Size, EnumMembers? Enum = null);
+internal sealed record LayoutField(string Name, string TypeText, LayoutTypeKind Element, int? Count, long Offset, long Size, EnumMembers? Enum = null);
 
 /// <summary>An <c>enum</c> line: the members of the enum a field holds, for showing values by name.</summary>
 /// <param name="IsFlags">The enum is <c>[Flags]</c>: a value may be several members or'd together.</param>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using SharedStruct.Format;
 
 namespace SharedStruct.Tool.Layout;
 
@@ -152,7 +153,7 @@ internal static class LayoutParser
             int index = fields.FindIndex(f => f.Name == field);
             if (index < 0)
                 warnings.Add($"line {enumLines[field]}: enum line for {field}, which is no field");
-            else if (!Primitives.IsInteger(fields[index].Element))
+            else if (!LayoutTypes.IsEnumBase(fields[index].Element))
                 warnings.Add($"line {enumLines[field]}: enum line for {field}, whose type {fields[index].TypeText} is no integer");
             else
                 fields[index] = fields[index] with { Enum = members };
@@ -249,7 +250,7 @@ internal static class LayoutParser
             elementText = typeText.Substring(0, bracket);
             count = n;
         }
-        field = new LayoutField(name, typeText, Primitives.Parse(elementText), count, offset.Value, size.Value);
+        field = new LayoutField(name, typeText, LayoutTypes.FromName(elementText)?.Kind ?? LayoutTypeKind.Unknown, count, offset.Value, size.Value);
         return true;
     }
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+using SharedStruct.Format;
 
 namespace SharedStruct.Tool.Layout;
 
@@ -64,9 +65,9 @@ internal static class PayloadDecoder
         if (field.Offset < 0 || field.Size < 0 || field.Offset + field.Size > payload.Length)
             return $"(outside the {payload.Length}-byte payload)";
         ReadOnlySpan<byte> bytes = payload.Slice((int)field.Offset, (int)field.Size);
-        if (field.Element == PrimitiveKind.Unknown)
+        if (field.Element == LayoutTypeKind.Unknown)
             return Hex(bytes) + " (type not known to this tool)";
-        int elementSize = Primitives.SizeOf(field.Element);
+        int elementSize = LayoutTypes.SizeOf(field.Element);
         long expected = (long)elementSize * (field.Count ?? 1);
         if (expected != field.Size)
             return Hex(bytes) + $" (size {field.Size} does not match {field.TypeText}, {expected} bytes)";
@@ -75,9 +76,9 @@ internal static class PayloadDecoder
             return field.Count is null ? EnumValue(members, field.Element, bytes) : Elements(field, bytes, elementSize, b => EnumValue(members, field.Element, b));
         if (field.Count is null)
             return Scalar(field.Element, bytes);
-        if (field.Element == PrimitiveKind.Char)
+        if (field.Element == LayoutTypeKind.Char)
             return CharArray(bytes);
-        if (field.Element == PrimitiveKind.UInt8)
+        if (field.Element == LayoutTypeKind.UInt8)
             return Hex(bytes);
 
         return Elements(field, bytes, elementSize, b => Scalar(field.Element, b));
@@ -105,10 +106,10 @@ internal static class PayloadDecoder
     /// An enum value by name with its number: <c>Busy (7)</c>; for a flags enum the members it combines,
     /// <c>Read | Write (3)</c>. A value no member (or combination) names shows as the number with that said.
     /// </summary>
-    private static string EnumValue(EnumMembers members, PrimitiveKind kind, ReadOnlySpan<byte> bytes)
+    private static string EnumValue(EnumMembers members, LayoutTypeKind kind, ReadOnlySpan<byte> bytes)
     {
         string number = Scalar(kind, bytes);
-        int size = Primitives.SizeOf(kind);
+        int size = LayoutTypes.SizeOf(kind);
         ulong mask = size == 8 ? ulong.MaxValue : (1UL << (size * 8)) - 1;
         ulong bits = 0;
         for (int i = size - 1; i >= 0; i--)
@@ -138,26 +139,94 @@ internal static class PayloadDecoder
         return $"{number} (no member of the enum)";
     }
 
-    private static string Scalar(PrimitiveKind kind, ReadOnlySpan<byte> b)
+    private static string Scalar(LayoutTypeKind kind, ReadOnlySpan<byte> b)
     {
         CultureInfo inv = CultureInfo.InvariantCulture;
         return kind switch
         {
-            PrimitiveKind.Int8 => ((sbyte)b[0]).ToString(inv),
-            PrimitiveKind.UInt8 => b[0].ToString(inv),
-            PrimitiveKind.Int16 => MemoryMarshal.Read<short>(b).ToString(inv),
-            PrimitiveKind.UInt16 => MemoryMarshal.Read<ushort>(b).ToString(inv),
-            PrimitiveKind.Int32 => MemoryMarshal.Read<int>(b).ToString(inv),
-            PrimitiveKind.UInt32 => MemoryMarshal.Read<uint>(b).ToString(inv),
-            PrimitiveKind.Int64 => MemoryMarshal.Read<long>(b).ToString(inv),
-            PrimitiveKind.UInt64 => MemoryMarshal.Read<ulong>(b).ToString(inv),
-            PrimitiveKind.Float32 => MemoryMarshal.Read<float>(b).ToString(inv),
-            PrimitiveKind.Float64 => MemoryMarshal.Read<double>(b).ToString(inv),
-            PrimitiveKind.Char => Char(MemoryMarshal.Read<char>(b)),
-            PrimitiveKind.Bool => b[0] switch { 0 => "false", 1 => "true", _ => $"true (0x{b[0]:x2})" },
-            PrimitiveKind.Decimal => Decimal(b),
+            LayoutTypeKind.Int8 => ((sbyte)b[0]).ToString(inv),
+            LayoutTypeKind.UInt8 => b[0].ToString(inv),
+            LayoutTypeKind.Int16 => MemoryMarshal.Read<short>(b).ToString(inv),
+            LayoutTypeKind.UInt16 => MemoryMarshal.Read<ushort>(b).ToString(inv),
+            LayoutTypeKind.Int32 => MemoryMarshal.Read<int>(b).ToString(inv),
+            LayoutTypeKind.UInt32 => MemoryMarshal.Read<uint>(b).ToString(inv),
+            LayoutTypeKind.Int64 => MemoryMarshal.Read<long>(b).ToString(inv),
+            LayoutTypeKind.UInt64 => MemoryMarshal.Read<ulong>(b).ToString(inv),
+            LayoutTypeKind.Float32 => MemoryMarshal.Read<float>(b).ToString(inv),
+            LayoutTypeKind.Float64 => MemoryMarshal.Read<double>(b).ToString(inv),
+            LayoutTypeKind.Char => Char(MemoryMarshal.Read<char>(b)),
+            LayoutTypeKind.Bool => b[0] switch { 0 => "false", 1 => "true", _ => $"true (0x{b[0]:x2})" },
+            LayoutTypeKind.Decimal => Decimal(b),
+            LayoutTypeKind.Float16 => ((float)MemoryMarshal.Read<Half>(b)).ToString(inv),
+            LayoutTypeKind.Int128 => MemoryMarshal.Read<Int128>(b).ToString(inv),
+            LayoutTypeKind.UInt128 => MemoryMarshal.Read<UInt128>(b).ToString(inv),
+            LayoutTypeKind.DateTime => DateTimeValue(b),
+            LayoutTypeKind.TimeSpan => new TimeSpan(MemoryMarshal.Read<long>(b)).ToString("c", inv),
+            LayoutTypeKind.DateOnly => DateOnlyValue(b),
+            LayoutTypeKind.TimeOnly => TimeOnlyValue(b),
+            LayoutTypeKind.Guid => new Guid(b).ToString("D"),
+            LayoutTypeKind.Complex => Floats(MemoryMarshal.Cast<byte, double>(b), "<", "; ", ">"),
+            LayoutTypeKind.Vector2 or LayoutTypeKind.Vector3 or LayoutTypeKind.Vector4 => Floats(MemoryMarshal.Cast<byte, float>(b), "<", ", ", ">"),
+            LayoutTypeKind.Quaternion => Quaternion(MemoryMarshal.Cast<byte, float>(b)),
+            LayoutTypeKind.Matrix4x4 => Matrix(MemoryMarshal.Cast<byte, float>(b)),
             _ => Hex(b),
         };
+    }
+
+    /// <summary>
+    /// A DateTime is one ulong: 62 bits of ticks and 2 bits of kind. Shown round-trip (<c>o</c>) with its kind: a UTC
+    /// value ends in Z, a local one carries no offset here because the offset is the writer's, not this machine's.
+    /// </summary>
+    private static string DateTimeValue(ReadOnlySpan<byte> b)
+    {
+        ulong data = MemoryMarshal.Read<ulong>(b);
+        long ticks = (long)(data & 0x3FFF_FFFF_FFFF_FFFF);
+        if (ticks > DateTime.MaxValue.Ticks)
+            return Hex(b) + " (not a valid datetime)";
+        DateTimeKind kind = (data >> 62) switch { 1 => DateTimeKind.Utc, 0 => DateTimeKind.Unspecified, _ => DateTimeKind.Local };
+        var value = new DateTime(ticks, kind == DateTimeKind.Local ? DateTimeKind.Unspecified : kind);
+        string text = value.ToString("yyyy-MM-ddTHH:mm:ss.fffffff", CultureInfo.InvariantCulture);
+        return kind switch { DateTimeKind.Utc => text + "Z", DateTimeKind.Local => text + " (local)", _ => text };
+    }
+
+    private static string DateOnlyValue(ReadOnlySpan<byte> b)
+    {
+        int day = MemoryMarshal.Read<int>(b);
+        return day < 0 || day > DateOnly.MaxValue.DayNumber
+            ? Hex(b) + " (not a valid dateonly)"
+            : DateOnly.FromDayNumber(day).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    }
+
+    private static string TimeOnlyValue(ReadOnlySpan<byte> b)
+    {
+        long ticks = MemoryMarshal.Read<long>(b);
+        return ticks < 0 || ticks > TimeOnly.MaxValue.Ticks
+            ? Hex(b) + " (not a valid timeonly)"
+            : new TimeOnly(ticks).ToString("HH:mm:ss.fffffff", CultureInfo.InvariantCulture);
+    }
+
+    private static string Floats<T>(ReadOnlySpan<T> values, string open, string separator, string close) where T : IFormattable
+    {
+        var text = new StringBuilder(open);
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (i > 0)
+                text.Append(separator);
+            text.Append(values[i].ToString(null, CultureInfo.InvariantCulture));
+        }
+        return text.Append(close).ToString();
+    }
+
+    private static string Quaternion(ReadOnlySpan<float> f) =>
+        string.Create(CultureInfo.InvariantCulture, $"{{X:{f[0]} Y:{f[1]} Z:{f[2]} W:{f[3]}}}");
+
+    /// <summary>Row by row, as <c>Matrix4x4.ToString</c> does: M11 M12 M13 M14 first.</summary>
+    private static string Matrix(ReadOnlySpan<float> f)
+    {
+        var rows = new string[4];
+        for (int r = 0; r < 4; r++)
+            rows[r] = Floats(f.Slice(r * 4, 4), "[", " ", "]");
+        return "[" + string.Join(" ", rows) + "]";
     }
 
     /// <summary>

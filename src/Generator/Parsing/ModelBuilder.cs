@@ -6,7 +6,11 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
-namespace SharedStruct.Generator.Model;
+using SharedStruct.Generator.Emit;
+using SharedStruct.Generator.Model;
+using SharedStruct.Layout;
+
+namespace SharedStruct.Generator.Parsing;
 
 /// <summary>
 /// Turns an attributed struct into a <see cref="SegmentModel"/>, or null when the input is invalid: the analyzers
@@ -37,34 +41,15 @@ internal static class ModelBuilder
     {
         if (context.TargetSymbol is not INamedTypeSymbol type || context.Attributes.Length != 1)
             return null;
-        if (!IsSupportedShape(type))
-            return null;
 
-        AttributeData attribute = context.Attributes[0];
-        if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not string segmentName)
+        // The rules the analyzers report: any rejection means no code, and an error that says why.
+        SegmentCheck check = SegmentRules.Check(type, context.Attributes[0], new LayoutEngine());
+        if (!check.IsValid)
             return null;
-        if (SegmentNameRules.Check(segmentName) is not null)
-            return null;
-        int timeout = 1000;
-        foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
-        {
-            if (named.Key == "LockTimeoutMilliseconds")
-            {
-                if (named.Value.Value is not int value)
-                    return null;
-                timeout = value;
-            }
-        }
-        if (timeout <= 0)
-            return null;
-
         cancellationToken.ThrowIfCancellationRequested();
-        if (!type.IsUnmanagedType)
-            return null;
-        var calculator = new LayoutCalculator();
-        LayoutCalculator.StructLayoutResult? layout = calculator.ComputeStruct(type);
-        if (layout is null || layout.Size > SegmentNameRules.MaxPayloadSize)
-            return null;
+        StructLayoutResult layout = check.Layout!;
+        string segmentName = check.SegmentName!;
+        int timeout = check.LockTimeoutMilliseconds;
 
         string description = Describe(type, layout);
         ulong fingerprint = Fingerprint(description);
@@ -86,7 +71,7 @@ internal static class ModelBuilder
         var structTaken = new HashSet<string>(System.StringComparer.Ordinal);
         var members = new List<MemberModel>();
         bool needsUnsafe = false;
-        foreach (LayoutCalculator.FieldLayout field in layout.Fields)
+        foreach (FieldLayout field in layout.Fields)
         {
             MemberModel? member = BuildMember(field, taken);
             if (member is null)
@@ -102,7 +87,7 @@ internal static class ModelBuilder
             : type.ContainingNamespace is { IsGlobalNamespace: false } containingNamespace
                 ? "global::" + containingNamespace.ToDisplayString() + "."
                 : "global::";
-        string segmentFullName = siblingPrefix + Escape(segmentClassName);
+        string segmentFullName = siblingPrefix + Identifiers.Escape(segmentClassName);
         string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
         string hintName = type.ToDisplayString(LayoutNameFormat) + ".SharedSegment.g.cs";
 
@@ -120,12 +105,12 @@ internal static class ModelBuilder
             timeout,
             fingerprint,
             description,
-            layout.Size,
+            (int)layout.Size,
             new EquatableArray<string>(structStatics.ToArray()),
             needsUnsafe,
             new EquatableArray<MemberModel>(members.ToArray()),
             readOnlyClassName,
-            siblingPrefix + Escape(readOnlyClassName),
+            siblingPrefix + Identifiers.Escape(readOnlyClassName),
             layout.Size <= PayloadLimits.MaxByValueSize);
     }
 
@@ -148,7 +133,7 @@ internal static class ModelBuilder
     private const int DescriptionCapacity = 8192 - 256;
 
     /// <summary>The canonical layout description (see docs/generator.md).</summary>
-    public static string Describe(INamedTypeSymbol type, LayoutCalculator.StructLayoutResult layout)
+    public static string Describe(INamedTypeSymbol type, StructLayoutResult layout)
     {
         var text = new StringBuilder();
         text.Append("sharedstruct-layout 1\n");
@@ -157,10 +142,10 @@ internal static class ModelBuilder
             .Append(" kind=").Append(layout.Kind)
             .Append(" pack=").Append(layout.Pack.ToString(CultureInfo.InvariantCulture));
         var enums = new StringBuilder();
-        foreach (LayoutCalculator.FieldLayout field in layout.Fields)
+        foreach (FieldLayout field in layout.Fields)
         {
-            string name = LayoutCalculator.LayoutName(field.Field);
-            foreach (LayoutCalculator.Leaf leaf in field.Layout.Leaves)
+            string name = LayoutAttributes.Name(field.Field);
+            foreach (Leaf leaf in field.Layout.Leaves)
             {
                 text.Append("\nfield ").Append(name).Append(leaf.Suffix).Append(' ').Append(leaf.Type)
                     .Append(" offset=").Append((field.Offset + leaf.Offset).ToString(CultureInfo.InvariantCulture))
@@ -180,7 +165,7 @@ internal static class ModelBuilder
     /// <summary>The runtime's <c>SegmentLayout.ComputeFingerprint</c>: the same linked source computes both.</summary>
     public static ulong Fingerprint(string description) => Format.LayoutFingerprint.Compute(description);
 
-    private static MemberModel? BuildMember(LayoutCalculator.FieldLayout layout, HashSet<string> taken)
+    private static MemberModel? BuildMember(FieldLayout layout, HashSet<string> taken)
     {
         IFieldSymbol field = layout.Field;
         string accessName;
@@ -241,7 +226,7 @@ internal static class ModelBuilder
         string candidate = baseName;
         for (int attempt = 1; ; attempt++)
         {
-            var model = new MemberModel(kind, accessName, candidate, typeName, length, canWrite, interlocked, layout.Offset, layout.Layout.Size, layoutType, field.IsVolatile);
+            var model = new MemberModel(kind, accessName, candidate, typeName, length, canWrite, interlocked, (int)layout.Offset, (int)layout.Layout.Size, layoutType, field.IsVolatile);
             List<string> names = Names(model);
             if (!names.Exists(taken.Contains))
             {
@@ -274,38 +259,8 @@ internal static class ModelBuilder
         return names;
     }
 
-    /// <summary>Prefixes C# keywords with '@' so they can be used as identifiers.</summary>
-    public static string Escape(string identifier) =>
-        SyntaxFacts.GetKeywordKind(identifier) != SyntaxKind.None ? "@" + identifier : identifier;
-
     private static bool IsVisible(Microsoft.CodeAnalysis.Accessibility accessibility) =>
         accessibility is Microsoft.CodeAnalysis.Accessibility.Public or Microsoft.CodeAnalysis.Accessibility.Internal;
-
-    private static bool IsSupportedShape(INamedTypeSymbol type)
-    {
-        if (type.TypeKind != TypeKind.Struct || type.IsRefLikeType || type.IsGenericType || type.IsFileLocal)
-            return false;
-        if (!AllDeclarationsPartial(type))
-            return false;
-        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
-        {
-            if (outer.IsGenericType || outer.IsFileLocal || !AllDeclarationsPartial(outer))
-                return false;
-        }
-        return true;
-    }
-
-    private static bool AllDeclarationsPartial(INamedTypeSymbol type)
-    {
-        if (type.DeclaringSyntaxReferences.IsEmpty)
-            return false;
-        foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
-        {
-            if (reference.GetSyntax() is not TypeDeclarationSyntax declaration || !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
-                return false;
-        }
-        return true;
-    }
 
     private static string Keyword(INamedTypeSymbol type) => type switch
     {
