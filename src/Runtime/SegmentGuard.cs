@@ -13,12 +13,14 @@ public unsafe ref struct SegmentGuard<T> where T : unmanaged
 {
     private SegmentCore? _core;
     private readonly ulong _word;
+    /// <summary>Bit 0: <see cref="WasAbandoned"/>; bit 1: <see cref="WasRolledBack"/>. One byte, as the single bool it replaced: the fast path stores a constant 0.</summary>
+    private readonly byte _recovery;
 
-    internal SegmentGuard(SegmentCore core, ulong word, bool wasAbandoned)
+    internal SegmentGuard(SegmentCore core, ulong word, bool wasAbandoned, bool wasRolledBack = false)
     {
         _core = core;
         _word = word;
-        WasAbandoned = wasAbandoned;
+        _recovery = (byte)((wasAbandoned ? 1 : 0) | (wasRolledBack ? 2 : 0));
     }
 
     /// <summary>The payload, in shared memory. Valid until the guard is disposed.</summary>
@@ -36,9 +38,17 @@ public unsafe ref struct SegmentGuard<T> where T : unmanaged
 
     /// <summary>
     /// True when the previous holder died (or closed the segment) while holding the lock, and this guard took the
-    /// lock over. The payload may be half-updated: check or repair it before trusting it.
+    /// lock over. The payload may be half-updated: check or repair it before trusting it, unless
+    /// <see cref="WasRolledBack"/> is true.
     /// </summary>
-    public readonly bool WasAbandoned { get; }
+    public readonly bool WasAbandoned => (_recovery & 1) != 0;
+
+    /// <summary>
+    /// True when the segment is crash-atomic (<see cref="SharedSegmentOptions.RollbackOnCrash"/>) and this guard took the
+    /// lock over from a dead holder: whatever that holder wrote was undone, and <see cref="Value"/> is the last committed
+    /// state, whole. Always false in the default mode, where <see cref="WasAbandoned"/> alone reports the takeover.
+    /// </summary>
+    public readonly bool WasRolledBack => (_recovery & 2) != 0;
 
     /// <summary>Whether this guard holds the lock (false for <c>default</c> and after <see cref="Dispose"/>).</summary>
     public readonly bool IsHeld => _core is not null;
