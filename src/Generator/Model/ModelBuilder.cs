@@ -46,8 +46,15 @@ internal static class ModelBuilder
         if (SegmentNameRules.Check(segmentName) is not null)
             return null;
         int timeout = 1000;
+        bool rollbackOnCrash = false;
         foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
         {
+            if (named.Key == "RollbackOnCrash")
+            {
+                if (named.Value.Value is not bool on)
+                    return null;
+                rollbackOnCrash = on;
+            }
             if (named.Key == "LockTimeoutMilliseconds")
             {
                 if (named.Value.Value is not int value)
@@ -126,7 +133,8 @@ internal static class ModelBuilder
             new EquatableArray<MemberModel>(members.ToArray()),
             readOnlyClassName,
             siblingPrefix + Escape(readOnlyClassName),
-            layout.Size <= PayloadLimits.MaxByValueSize);
+            layout.Size <= PayloadLimits.MaxByValueSize,
+            rollbackOnCrash);
     }
 
     /// <summary>
