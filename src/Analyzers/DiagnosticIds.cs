@@ -19,6 +19,7 @@ internal static class DiagnosticIds
     public const string NoLockTimeout = "SST0012";
     public const string RecursiveLock = "SST0013";
     public const string LargeByValueSnapshot = "SST0014";
+    public const string RollbackBypass = "SST0015";
 
     /// <summary>SST0001: why the declaration is rejected (a <see cref="NotPartialReasons"/> value).</summary>
     public const string ReasonKey = "Reason";

@@ -76,7 +76,9 @@ public sealed class SegmentUsageAnalyzer : DiagnosticAnalyzer
             switch (method.Name)
             {
                 case "GetUnsynchronizedReference":
-                    if (!_scopes.IsHeld(invocation, _scopes.KeyOf(invocation.Instance), exact: false))
+                    // A crash-atomic segment's bypassing write is SST0015's: one mistake, one warning.
+                    if (!_scopes.IsHeld(invocation, _scopes.KeyOf(invocation.Instance), exact: false)
+                        && !RollbackWrites.IsBypassingWrite(invocation, _known, _scopes))
                     {
                         string advice = readOnly
                             ? $"use {receiver}.Read() for a consistent copy"

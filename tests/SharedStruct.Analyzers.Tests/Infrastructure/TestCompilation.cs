@@ -36,7 +36,7 @@ public static class TestCompilation
     public static ImmutableArray<MetadataReference> References => LazyReferences.Value;
 
     public static ImmutableArray<DiagnosticAnalyzer> Analyzers { get; } =
-        ImmutableArray.Create<DiagnosticAnalyzer>(new SharedSegmentDeclarationAnalyzer(), new SegmentUsageAnalyzer(), new LargeSnapshotAnalyzer());
+        ImmutableArray.Create<DiagnosticAnalyzer>(new SharedSegmentDeclarationAnalyzer(), new SegmentUsageAnalyzer(), new LargeSnapshotAnalyzer(), new RollbackBypassAnalyzer());
 
     public static CSharpCompilation Create(string source, IEnumerable<(string Path, string Text)>? extraFiles = null)
     {
