@@ -33,7 +33,8 @@ internal static class RollbackSection
             foreach (RollbackCostRow r in results.Cost)
                 md.AppendLine(Inv($"| {r.Size} | {r.DefaultNs:F2} ns | {r.RollbackNs:F2} ns | {r.Ratio:F2} | {r.DefaultAllocated} B / {r.RollbackAllocated} B |"));
             md.AppendLine();
-            RollbackCostRow? crossover = results.Cost.FirstOrDefault(r => r.Ratio > CostGoal);
+            // The first size from which every larger one is over the goal: one noisy small row is not a crossover.
+            RollbackCostRow? crossover = results.Cost.Where((r, i) => results.Cost.Skip(i).All(later => later.Ratio > CostGoal)).FirstOrDefault();
             md.AppendLine(crossover is null
                 ? Inv($"No measured size costs more than {CostGoal:F0}x the default.")
                 : Inv($"Crossover: from {crossover.Size} on the mode costs more than {CostGoal:F0}x the default ({crossover.Ratio:F2}x), and the difference is the payload copy: for payloads that size and up, make critical sections coarse (several changes per Lock) or keep the crash-atomic state in a smaller segment of its own."));
@@ -42,7 +43,7 @@ internal static class RollbackSection
 
         md.AppendLine(Inv($"### Snapshot latency while a writer process holds the lock {ReaderLatencyRun.HoldMs} ms at a time (256 B payload)"));
         md.AppendLine();
-        md.AppendLine("A read-only view in this process takes snapshots back to back (1 s timeout each), timing every one, while a child process holds the lock for 100 ms, releases it for 1 ms, and takes it again.");
+        md.AppendLine(Inv($"A read-only view in this process takes a snapshot every {ReaderLatencyRun.IntervalUs} µs (1 s timeout each) while a child process holds the lock for 100 ms, releases it for 1 ms, and takes it again. Latency counts from each snapshot's scheduled start, so the snapshots due while one waited count that wait too."));
         md.AppendLine();
         md.AppendLine("| mode | snapshots | timeouts | p50 | p99 | max | seconds |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");

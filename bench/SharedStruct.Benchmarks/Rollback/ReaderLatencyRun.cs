@@ -14,15 +14,18 @@ internal sealed record ReaderLatencyResult(string Mode, long Samples, long Timeo
 
 /// <summary>
 /// A writer process holds the lock of a 256-byte segment for 100 ms at a time (1 ms free between holdings) while this
-/// process takes snapshots through a read-only view back to back, timing each. In the default mode a snapshot waits
-/// for the writer's release; in the crash-atomic mode it reads the committed copy.
+/// process takes snapshots through a read-only view on a fixed schedule, one every <see cref="IntervalUs"/> µs. Each
+/// snapshot's latency counts from its scheduled start, so a snapshot that waited delays the ones due meanwhile and they
+/// count that wait too (timing only back-to-back reads would let the fast reads of the free millisecond outnumber the
+/// slow ones and hide them). In the default mode a snapshot waits for the writer's release; in the crash-atomic mode it
+/// reads the committed copy.
 /// </summary>
 internal static class ReaderLatencyRun
 {
     public const int HoldMs = 100;
     public const string DefaultMode = "default";
     public const string RollbackMode = "RollbackOnCrash";
-    private const int MaxSamples = 2_000_000;
+    public const int IntervalUs = 20;
 
     public static IReadOnlyList<ReaderLatencyResult> Run(bool isShort)
     {
@@ -52,18 +55,19 @@ internal static class ReaderLatencyRun
             using var writer = BenchChild.Start("rollback-holder", name, rollback ? RollbackMode : DefaultMode);
             writer.Expect("holding", TimeSpan.FromSeconds(30));
             using var reader = SharedSegment<Payload256>.OpenReadOnly(name, options);
-            var ticks = new long[MaxSamples];
+            long interval = Stopwatch.Frequency * IntervalUs / 1_000_000;
+            int planned = (int)(duration.TotalSeconds * 1_000_000 / IntervalUs);
+            var ticks = new long[planned];
             long samples = 0, timeouts = 0;
-            long end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
             long begin = Stopwatch.GetTimestamp();
-            while (samples < MaxSamples)
+            for (int i = 0; i < planned; i++)
             {
-                long start = Stopwatch.GetTimestamp();
-                if (start >= end)
-                    break;
+                long due = begin + i * interval;
+                while (Stopwatch.GetTimestamp() < due)
+                    Thread.SpinWait(10);
                 if (!reader.TryRead(TimeSpan.FromSeconds(1), out _))
                     timeouts++;
-                ticks[samples++] = Stopwatch.GetTimestamp() - start;
+                ticks[samples++] = Stopwatch.GetTimestamp() - due;
             }
             double seconds = Stopwatch.GetElapsedTime(begin).TotalSeconds;
             Array.Sort(ticks, 0, (int)samples);
