@@ -13,14 +13,24 @@ public unsafe ref struct SegmentGuard<T> where T : unmanaged
 {
     private SegmentCore? _core;
     private readonly ulong _word;
-    /// <summary>Bit 0: <see cref="WasAbandoned"/>; bit 1: <see cref="WasRolledBack"/>. One byte, as the single bool it replaced: the fast path stores a constant 0.</summary>
-    private readonly byte _recovery;
 
-    internal SegmentGuard(SegmentCore core, ulong word, bool wasAbandoned, bool wasRolledBack = false)
+    internal SegmentGuard(SegmentCore core, ulong word, bool wasAbandoned)
     {
         _core = core;
         _word = word;
-        _recovery = (byte)((wasAbandoned ? 1 : 0) | (wasRolledBack ? 2 : 0));
+        WasAbandoned = wasAbandoned;
+    }
+
+    /// <summary>
+    /// A recovery's guard. A constructor of its own, so the fast path's (above) stays exactly what it was: with one
+    /// constructor computing both flags the JIT stopped promoting the guard to registers in Lock + write + Dispose.
+    /// </summary>
+    internal SegmentGuard(SegmentCore core, ulong word, bool wasAbandoned, bool wasRolledBack)
+    {
+        _core = core;
+        _word = word;
+        WasAbandoned = wasAbandoned;
+        WasRolledBack = wasRolledBack;
     }
 
     /// <summary>The payload, in shared memory. Valid until the guard is disposed.</summary>
@@ -41,14 +51,14 @@ public unsafe ref struct SegmentGuard<T> where T : unmanaged
     /// lock over. The payload may be half-updated: check or repair it before trusting it, unless
     /// <see cref="WasRolledBack"/> is true.
     /// </summary>
-    public readonly bool WasAbandoned => (_recovery & 1) != 0;
+    public readonly bool WasAbandoned { get; }
 
     /// <summary>
     /// True when the segment is crash-atomic (<see cref="SharedSegmentOptions.RollbackOnCrash"/>) and this guard took the
     /// lock over from a dead holder: whatever that holder wrote was undone, and <see cref="Value"/> is the last committed
     /// state, whole. Always false in the default mode, where <see cref="WasAbandoned"/> alone reports the takeover.
     /// </summary>
-    public readonly bool WasRolledBack => (_recovery & 2) != 0;
+    public readonly bool WasRolledBack { get; }
 
     /// <summary>Whether this guard holds the lock (false for <c>default</c> and after <see cref="Dispose"/>).</summary>
     public readonly bool IsHeld => _core is not null;

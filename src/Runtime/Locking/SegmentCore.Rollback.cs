@@ -83,13 +83,13 @@ internal sealed unsafe partial class SegmentCore
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Publish(ulong acquired)
+    private void Publish(ulong held)
     {
         SegmentHeader* header = _header;
         uint count = (uint)header->CommitWord + 1; // only holders write it, and this one holds the lock
         byte* target = _committed + (count & 1) * _commitStride;
         Buffer.MemoryCopy(_payload, target, PayloadSize, PayloadSize);
-        Volatile.Write(ref header->CommitWord, (acquired & LockWord.GenerationMask) | count);
+        Volatile.Write(ref header->CommitWord, (held & LockWord.GenerationMask) | count);
     }
 
     /// <summary>A recovery: the payload becomes the last committed state again, whatever the dead holder had written.</summary>
