@@ -10,11 +10,13 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using SharedStruct.Benchmarks;
 using SharedStruct.Benchmarks.Contention;
 using SharedStruct.Benchmarks.Report;
+using SharedStruct.Benchmarks.Rollback;
 using SharedStruct.Benchmarks.Watching;
 
-// dotnet run -c Release --project bench/SharedStruct.Benchmarks -- [--short] [--no-micro] [--no-contention] [--no-snapshots] [--no-watch] [--no-writer-cost] [--only watch] [--out FILE]
-// --only watch runs just the change-notification section, for a quick check: it writes BenchmarkDotNet.Artifacts/RESULTS-watch.md
-// (under the current folder) unless --out says otherwise, so a partial run never replaces bench/RESULTS.md by accident.
+// dotnet run -c Release --project bench/SharedStruct.Benchmarks -- [--short] [--no-micro] [--no-contention] [--no-snapshots] [--no-watch] [--no-writer-cost] [--no-rollback] [--only watch|rollback] [--out FILE]
+// --only watch (or rollback) runs just the change-notification (or crash-atomic) section, for a quick check: it writes
+// BenchmarkDotNet.Artifacts/RESULTS-<section>.md (under the current folder) unless --out says otherwise, so a partial run
+// never replaces bench/RESULTS.md by accident.
 if (args.Length > 0)
 {
     switch (args[0])
@@ -27,15 +29,17 @@ if (args.Length > 0)
             return IdleWatcherRun.Watcher(args[1]);
         case "watch-worker":
             return WriterCostBenchmarks.Watcher(args[1]);
+        case "rollback-holder":
+            return ReaderLatencyRun.Holder(args[1], args[2]);
     }
 }
 
 bool isShort = args.Contains("--short");
 int onlyIndex = Array.IndexOf(args, "--only");
 string? only = onlyIndex >= 0 && onlyIndex + 1 < args.Length ? args[onlyIndex + 1] : null;
-if (onlyIndex >= 0 && only != "watch")
+if (onlyIndex >= 0 && only is not ("watch" or "rollback"))
 {
-    Console.Error.WriteLine("--only takes one section: watch");
+    Console.Error.WriteLine("--only takes one section: watch or rollback");
     return 2;
 }
 int outIndex = Array.IndexOf(args, "--out");
@@ -75,8 +79,12 @@ ChangeNotificationResults? watch = null;
 if ((only is null || only == "watch") && !args.Contains("--no-watch"))
     watch = ChangeNotificationRun.Run(isShort, !args.Contains("--no-writer-cost"), typeof(ContentionRun).Assembly.Location);
 
+RollbackResults? rollback = null;
+if ((only is null || only == "rollback") && !args.Contains("--no-rollback"))
+    rollback = RollbackRun.Run(isShort);
+
 string command = "dotnet run -c Release --project bench/SharedStruct.Benchmarks --" + (args.Length > 0 ? " " + string.Join(' ', args) : "");
-Console.WriteLine(ResultsWriter.Write(output, command, micro, contention, watch, snapshots));
+Console.WriteLine(ResultsWriter.Write(output, command, micro, contention, watch, snapshots, rollback));
 Console.WriteLine($"written to {output}");
 return 0;
 

@@ -189,4 +189,15 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "A value returned by value needs room in the caller's frame and the callee's: a payload of a few MiB overflows a thread's stack (1.5 MiB for .NET's secondary threads) before a byte is read. The generator emits no by-value snapshot API above 64 KiB; this rule covers the runtime's own SharedSegment<T> and ReadOnlySharedSegment<T>.",
         helpLinkUri: Help(DiagnosticIds.LargeByValueSnapshot));
+
+    /// <summary>SST0017. Args: the receiver expression, the payload type.</summary>
+    public static readonly DiagnosticDescriptor RollbackBypass = new(
+        DiagnosticIds.RollbackBypass,
+        title: "Write that bypasses a crash-atomic segment's commit",
+        messageFormat: "'{0}.GetUnsynchronizedReference()' is written outside a guard, but '{1}' is crash-atomic (RollbackOnCrash = true): readers do not see the write until some guard is released, and a rollback after a crash undoes it; write through the guard's Value inside 'using var guard = {0}.Lock()'",
+        category: Correctness,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A crash-atomic segment publishes the payload when a guard is released, and restores the last published state when it recovers the lock from a dead holder. A write through GetUnsynchronizedReference with no guard held (Interlocked included) is in neither: snapshots and read-only views, which read the committed copy, miss it, and a rollback discards it. The generated AddX/ExchangeX/CompareExchangeX take the lock in this mode.",
+        helpLinkUri: Help(DiagnosticIds.RollbackBypass));
 }

@@ -21,6 +21,7 @@ internal static class DiagnosticIds
     public const string LargeByValueSnapshot = "SST0014";
     public const string UnknownFieldLayout = "SST0015";
     public const string OverlappingFields = "SST0016";
+    public const string RollbackBypass = "SST0017";
 
     /// <summary>SST0001: why the declaration is rejected (a <see cref="NotPartialReasons"/> value).</summary>
     public const string ReasonKey = "Reason";

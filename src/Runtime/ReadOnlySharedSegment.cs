@@ -24,6 +24,12 @@ public sealed unsafe partial class ReadOnlySharedSegment<T> : IDisposable where 
     /// <summary>The layout fingerprint.</summary>
     public ulong Fingerprint => _core.Fingerprint;
 
+    /// <summary>
+    /// Whether the segment is crash-atomic (see <see cref="SharedSegmentOptions.RollbackOnCrash"/>): then reads copy the
+    /// last committed state, never wait for a writer and are never torn, even after a writer died holding the lock.
+    /// </summary>
+    public bool RollbackOnCrash => _core.RollsBack;
+
     /// <summary>A consistent copy of the payload.</summary>
     /// <remarks>
     /// If a writer died holding the lock, this returns the payload as that writer left it, within the timeout, rather

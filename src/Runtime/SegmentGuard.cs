@@ -21,6 +21,18 @@ public unsafe ref struct SegmentGuard<T> where T : unmanaged
         WasAbandoned = wasAbandoned;
     }
 
+    /// <summary>
+    /// A recovery's guard. A constructor of its own, so the fast path's (above) stays exactly what it was: with one
+    /// constructor computing both flags the JIT stopped promoting the guard to registers in Lock + write + Dispose.
+    /// </summary>
+    internal SegmentGuard(SegmentCore core, ulong word, bool wasAbandoned, bool wasRolledBack)
+    {
+        _core = core;
+        _word = word;
+        WasAbandoned = wasAbandoned;
+        WasRolledBack = wasRolledBack;
+    }
+
     /// <summary>The payload, in shared memory. Valid until the guard is disposed.</summary>
     public readonly ref T Value
     {
@@ -36,9 +48,17 @@ public unsafe ref struct SegmentGuard<T> where T : unmanaged
 
     /// <summary>
     /// True when the previous holder died (or closed the segment) while holding the lock, and this guard took the
-    /// lock over. The payload may be half-updated: check or repair it before trusting it.
+    /// lock over. The payload may be half-updated: check or repair it before trusting it, unless
+    /// <see cref="WasRolledBack"/> is true.
     /// </summary>
     public readonly bool WasAbandoned { get; }
+
+    /// <summary>
+    /// True when the segment is crash-atomic (<see cref="SharedSegmentOptions.RollbackOnCrash"/>) and this guard took the
+    /// lock over from a dead holder: whatever that holder wrote was undone, and <see cref="Value"/> is the last committed
+    /// state, whole. Always false in the default mode, where <see cref="WasAbandoned"/> alone reports the takeover.
+    /// </summary>
+    public readonly bool WasRolledBack { get; }
 
     /// <summary>Whether this guard holds the lock (false for <c>default</c> and after <see cref="Dispose"/>).</summary>
     public readonly bool IsHeld => _core is not null;

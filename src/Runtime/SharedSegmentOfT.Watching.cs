@@ -68,7 +68,7 @@ public sealed unsafe partial class SharedSegment<T>
         }
         if (_core.EnterSlow(Locking.SegmentCore.TimeoutMilliseconds(timeout), out word, out bool abandoned, cancellationToken))
         {
-            guard = new SegmentGuard<T>(_core, word, abandoned);
+            guard = new SegmentGuard<T>(_core, word, abandoned, wasRolledBack: abandoned && _core.RollsBack);
             return true;
         }
         guard = default;

@@ -85,6 +85,9 @@ public sealed unsafe partial class SharedSegment<T> : IDisposable where T : unma
     /// <summary>The layout fingerprint stored in (and checked against) the segment.</summary>
     public ulong Fingerprint => _core.Fingerprint;
 
+    /// <summary>Whether the segment is crash-atomic (see <see cref="SharedSegmentOptions.RollbackOnCrash"/>), as its header records.</summary>
+    public bool RollbackOnCrash => _core.RollsBack;
+
     /// <summary>The timeout <see cref="Lock()"/> uses.</summary>
     public TimeSpan DefaultLockTimeout => _core.DefaultLockTimeout;
 
@@ -139,7 +142,7 @@ public sealed unsafe partial class SharedSegment<T> : IDisposable where T : unma
         int ms = SegmentCore.TimeoutMilliseconds(timeout);
         if (_core.EnterSlow(ms, out ulong word, out bool abandoned))
         {
-            guard = new SegmentGuard<T>(_core, word, abandoned);
+            guard = new SegmentGuard<T>(_core, word, abandoned, wasRolledBack: abandoned && _core.RollsBack);
             return true;
         }
         guard = default;

@@ -79,6 +79,35 @@ public sealed class SharedSegmentOptions
     public TimeSpan? LockTimeout { get; set; }
 
     /// <summary>
+    /// Crash-atomic critical sections (off by default). The segment keeps the last committed copy of the payload: releasing a
+    /// guard publishes the payload as committed, and a <c>Lock</c> that recovers the lock from a dead holder first restores
+    /// the payload from that copy (<see cref="SegmentGuard{T}.WasRolledBack"/>), so no one ever sees a half-done update.
+    /// Snapshots and read-only views read the committed copy and never wait for a writer. Costs a copy of the payload per
+    /// release and three times the payload's memory. Recorded in the segment: every process must use the same mode (a
+    /// <see cref="SegmentLayoutMismatchException"/> otherwise). For a generated struct, set it on <c>[SharedSegment]</c> instead.
+    /// </summary>
+    public bool RollbackOnCrash { get; set; }
+
+    /// <summary>
+    /// For generated code: <paramref name="options"/> with the crash-atomic mode its struct's <c>[SharedSegment]</c>
+    /// declares. The attribute decides, because the generated lock-free methods and the analyzer follow it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The options ask for <see cref="RollbackOnCrash"/> but the struct does not declare it.</exception>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public static SharedSegmentOptions? WithDeclaredMode(SharedSegmentOptions? options, bool rollbackOnCrash)
+    {
+        if ((options?.RollbackOnCrash ?? false) == rollbackOnCrash)
+            return options;
+        if (!rollbackOnCrash)
+            throw new ArgumentException(
+                "These options set RollbackOnCrash, but the struct's [SharedSegment] does not: declare it there ([SharedSegment(\"name\", RollbackOnCrash = true)]), so that the generated AddX/ExchangeX/CompareExchangeX take the lock and the analyzer checks unsynchronised writes.",
+                nameof(options));
+        var copy = options is null ? new SharedSegmentOptions() : (SharedSegmentOptions)options.MemberwiseClone();
+        copy.RollbackOnCrash = true;
+        return copy;
+    }
+
+    /// <summary>
     /// Where the segment's metrics go: the <c>SharedStruct</c> meter this factory creates (a DI container's, so they are
     /// disposed with it). When null, the process-wide <c>SharedStruct</c> meter. See <see cref="Diagnostics.SharedStructMetrics"/>.
     /// </summary>

@@ -43,6 +43,27 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void RollbackOnCrash()
+    {
+        // The crash-atomic mode: Open passes the declared mode, and the atomics take the lock instead of Interlocked.
+        GeneratorRunResult result = GeneratorHarness.RunAndCompile(LanguageVersion.CSharp10, """
+            using SharedStruct;
+
+            namespace Bank;
+
+            [SharedSegment("bank.accounts", RollbackOnCrash = true)]
+            public partial struct Accounts
+            {
+                public long A;
+                public long B;
+                public volatile int Generation;
+                public uint Flags;
+            }
+            """);
+        Snapshot.Verify(result);
+    }
+
+    [Fact]
     public void EveryFieldKind()
     {
         GeneratorRunResult result = GeneratorHarness.RunAndCompile(LanguageVersion.CSharp10, """

@@ -20,6 +20,8 @@ TimeSpan lockTimeout = TimeSpan.FromSeconds(30);
 
 if (WatchVerbs.Handles(verb))
     return WatchVerbs.Run(args, options);
+if (RollbackVerbs.Handles(verb))
+    return RollbackVerbs.Run(args, options);
 
 switch (verb)
 {

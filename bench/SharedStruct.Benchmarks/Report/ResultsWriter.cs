@@ -17,7 +17,7 @@ internal static class ResultsWriter
     private sealed record Row(string Category, string Method, double MedianNs, long? AllocatedBytes);
 
     public static string Write(string path, string command, Summary? micro, IReadOnlyList<ContentionResult> contention, ChangeNotificationResults? watch,
-        IReadOnlyList<Snapshots.SnapshotBandwidthResult>? snapshots = null)
+        IReadOnlyList<Snapshots.SnapshotBandwidthResult>? snapshots = null, Rollback.RollbackResults? rollback = null)
     {
         snapshots ??= [];
         var rows = micro is null ? new List<Row>() : micro.Reports
@@ -70,6 +70,8 @@ internal static class ResultsWriter
         SnapshotBandwidthSection.Append(md, snapshots);
         if (watch is not null)
             ChangeNotificationSection.Write(md, watch);
+        if (rollback is not null)
+            RollbackSection.Write(md, rollback);
 
         md.AppendLine("## Targets");
         md.AppendLine();
@@ -107,6 +109,8 @@ internal static class ResultsWriter
 
         if (watch is not null)
             ChangeNotificationSection.Targets(md, watch);
+        if (rollback is not null)
+            RollbackSection.Targets(md, rollback);
 
         md.AppendLine();
         md.AppendLine("Context rows explain a miss. The contended targets compare against the named Mutex on this machine: when the bare CAS spin lock (the floor, with no timeout and no crash detection) itself falls short of a target, no lock can meet it. The guarded-property target compares against a bare CAS lock, so it includes the runtime lock's own bookkeeping (the holder's thread id, which makes a recursive Lock throw instead of deadlocking, and the release check); the \"what the generated layer adds\" row separates that out.");

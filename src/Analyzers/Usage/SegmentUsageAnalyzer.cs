@@ -49,7 +49,7 @@ public sealed class SegmentUsageAnalyzer : DiagnosticAnalyzer
         switch (method.Name)
         {
             case "GetUnsynchronizedReference":
-                UnsynchronizedAccessCheck.Analyze(context, scopes, invocation, receiver, readOnly);
+                UnsynchronizedAccessCheck.Analyze(context, known, scopes, invocation, receiver, readOnly);
                 break;
             case "Lock" when lockable && known.IsSegmentGuard(method.ReturnType):
                 RecursiveLockCheck.Analyze(context, scopes, invocation, receiver + ".Lock");

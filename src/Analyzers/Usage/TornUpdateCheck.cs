@@ -38,8 +38,10 @@ internal static class TornUpdateCheck
         string addName = "Add" + property.Property.Name;
         bool hasAdd = property.Property.ContainingType.GetMembers(addName)
             .Any(m => m is IMethodSymbol { IsStatic: false, Parameters.Length: 1 });
+        // A crash-atomic segment's AddX takes the lock (see the generator): still one atomic update, not lock-free.
+        bool locked = known.PayloadOf(property.Property.ContainingType) is { } payload && RollbackWrites.DeclaresRollback(payload, known);
         string advice = hasAdd
-            ? $"call {receiver}.{addName}(…), one atomic lock-free update, or update it through the guard of 'using var guard = {receiver}.Lock()'"
+            ? $"call {receiver}.{addName}(…), one atomic {(locked ? "update under the lock" : "lock-free update")}, or update it through the guard of 'using var guard = {receiver}.Lock()'"
             : $"update it through the guard of 'using var guard = {receiver}.Lock()'";
         ImmutableDictionary<string, string?> properties = hasAdd
             ? ImmutableDictionary<string, string?>.Empty.Add(DiagnosticIds.AddMethodKey, addName)

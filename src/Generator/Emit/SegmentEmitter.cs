@@ -104,6 +104,8 @@ internal static class SegmentEmitter
         string unsafeModifier = model.NeedsUnsafe ? "unsafe " : "";
         string timeout = model.LockTimeoutMilliseconds.ToString(CultureInfo.InvariantCulture);
         string initializer = Initializer(model);
+        // The attribute decides the crash-atomic mode (the lock-free helpers below and the analyzer follow it).
+        string declared = $"{Options}.WithDeclaredMode(options, rollbackOnCrash: {(model.RollbackOnCrash ? "true" : "false")})";
 
         w.Write($$"""
             /// <summary>
@@ -135,7 +137,7 @@ internal static class SegmentEmitter
             /// <param name="initializer">{{InitializerDoc}}</param>
             /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
             public static {{segment}} Open({{Options}}? options = null, {{initializer}}? initializer = null) =>
-                new {{segment}}({{shared}}.Open(SegmentName, options, Layout, initializer, DefaultLockTimeout));
+                new {{segment}}({{shared}}.Open(SegmentName, {{declared}}, Layout, initializer, DefaultLockTimeout));
 
             /// <summary>Creates the shared segment <c>{{model.SegmentName}}</c>; fails with an <see cref="global::System.IO.IOException"/> if it already exists.</summary>
             /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
@@ -154,7 +156,7 @@ internal static class SegmentEmitter
             /// <param name="options">Where to look and how long to wait; null for the defaults.</param>
             /// <returns>A view with typed getters, consistent lock-free reads and no write path.</returns>
             public static {{model.ReadOnlyFullName}} OpenReadOnly({{Options}}? options = null) =>
-                new {{model.ReadOnlyFullName}}({{shared}}.OpenReadOnly(SegmentName, options, Layout, DefaultLockTimeout));
+                new {{model.ReadOnlyFullName}}({{shared}}.OpenReadOnly(SegmentName, {{declared}}, Layout, DefaultLockTimeout));
 
             /// <summary>The segment name.</summary>
             public string Name => _segment.Name;
@@ -229,7 +231,9 @@ internal static class SegmentEmitter
                     EmitBuffer(w, model, member);
                     break;
             }
-            if (member.InterlockedType is not null)
+            if (member.InterlockedType is not null && model.RollbackOnCrash)
+                EmitLockedAtomics(w, model, member);
+            else if (member.InterlockedType is not null)
                 EmitInterlocked(w, member);
         }
 
@@ -395,6 +399,60 @@ internal static class SegmentEmitter
                     _segment.NoteLockFreeWrite();
                 return original;
             }{{close}}
+            """);
+    }
+
+    /// <summary>
+    /// The atomics of a crash-atomic segment take the lock. A lock-free write would bypass the commit: readers (who read
+    /// the committed copy) would not see it until some guard's release, and a rollback in between would undo a change
+    /// the caller was told had happened. Keeping the methods, with the same names and results, lets a struct switch
+    /// modes without its callers changing; they cost a lock and a publish instead of one atomic instruction.
+    /// </summary>
+    private static void EmitLockedAtomics(IndentedWriter w, SegmentModel model, MemberModel member)
+    {
+        string guard = Guard(model);
+        string field = Escape(member.FieldName);
+        string type = member.InterlockedType!;
+        string value = $"guard.Value.{field}";
+        const string locked = "under the lock (the segment is crash-atomic, so every write goes through a guard and is published when it is released; a lock-free write would bypass the committed copy), waiting at most <see cref=\"DefaultLockTimeout\"/>.";
+        const string timeoutDoc = "/// <exception cref=\"global::System.TimeoutException\">Another process held the lock for the whole timeout.</exception>";
+        w.Blank();
+        w.Write($$"""
+            /// <summary>Atomically adds <paramref name="value"/> to <c>{{Xml(member.FieldName)}}</c> {{locked}}</summary>
+            /// <param name="value">The amount to add (wraps around on overflow).</param>
+            /// <returns>The new value.</returns>
+            {{timeoutDoc}}
+            public {{type}} {{Escape(member.AddName)}}({{type}} value)
+            {
+                using {{guard}} guard = _segment.Lock();
+                return unchecked({{value}} += value);
+            }
+
+            /// <summary>Atomically sets <c>{{Xml(member.FieldName)}}</c> to <paramref name="value"/> {{locked}}</summary>
+            /// <param name="value">The new value.</param>
+            /// <returns>The original value.</returns>
+            {{timeoutDoc}}
+            public {{type}} {{Escape(member.ExchangeName)}}({{type}} value)
+            {
+                using {{guard}} guard = _segment.Lock();
+                {{type}} original = {{value}};
+                {{value}} = value;
+                return original;
+            }
+
+            /// <summary>Atomically sets <c>{{Xml(member.FieldName)}}</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, {{locked}}</summary>
+            /// <param name="value">The new value.</param>
+            /// <param name="comparand">The value the field must have for the exchange to happen.</param>
+            /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
+            {{timeoutDoc}}
+            public {{type}} {{Escape(member.CompareExchangeName)}}({{type}} value, {{type}} comparand)
+            {
+                using {{guard}} guard = _segment.Lock();
+                {{type}} original = {{value}};
+                if (original == comparand)
+                    {{value}} = value;
+                return original;
+            }
             """);
     }
 

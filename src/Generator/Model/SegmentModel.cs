@@ -21,7 +21,8 @@ internal sealed record SegmentModel(
     EquatableArray<MemberModel> Members,
     string ReadOnlyClassName,
     string ReadOnlyFullName,
-    bool ByValueSnapshots)
+    bool ByValueSnapshots,
+    bool RollbackOnCrash = false)
 {
     /// <summary>The struct's partial declaration needs <c>unsafe</c>: it emits helpers over fixed buffers.</summary>
     public bool StructNeedsUnsafe

@@ -46,6 +46,13 @@ internal static class ModelBuilder
         SegmentCheck check = SegmentRules.Check(type, context.Attributes[0], new LayoutEngine());
         if (!check.IsValid)
             return null;
+        // The declared mode; the attribute's property is a bool, so any other value does not compile.
+        bool rollbackOnCrash = false;
+        foreach (KeyValuePair<string, TypedConstant> named in context.Attributes[0].NamedArguments)
+        {
+            if (named.Key == "RollbackOnCrash" && named.Value.Value is bool on)
+                rollbackOnCrash = on;
+        }
         cancellationToken.ThrowIfCancellationRequested();
         StructLayoutResult layout = check.Layout!;
         string segmentName = check.SegmentName!;
@@ -111,7 +118,8 @@ internal static class ModelBuilder
             new EquatableArray<MemberModel>(members.ToArray()),
             readOnlyClassName,
             siblingPrefix + Identifiers.Escape(readOnlyClassName),
-            layout.Size <= PayloadLimits.MaxByValueSize);
+            layout.Size <= PayloadLimits.MaxByValueSize,
+            rollbackOnCrash);
     }
 
     /// <summary>

@@ -25,17 +25,26 @@ internal static unsafe class HeaderValidation
         var h = (SegmentHeader*)segment;
         if (h->Magic != SegmentHeader.MagicValue)
             return "is not a SharedStruct segment: it does not start with the segment magic number";
-        if (h->FormatVersion != SegmentHeader.CurrentFormatVersion)
-            return $"has header format version {h->FormatVersion}; this runtime reads version {SegmentHeader.CurrentFormatVersion}. Update SharedStruct in every process that shares it, or delete the segment";
+        if (!IsKnownVersion(h))
+            return $"has header format version {h->FormatVersion}; this runtime reads versions {SegmentHeader.CurrentFormatVersion} and {SegmentHeader.RollbackFormatVersion}. Update SharedStruct in every process that shares it, or delete the segment";
         if (h->Checksum != SegmentCore.ComputeChecksum(segment) || h->PayloadOffset != SegmentHeader.PayloadOffsetValue ||
             h->SlotTableStart != SegmentHeader.SlotTableOffset || h->SlotTableCount != SegmentHeader.SlotCount)
             return "has a corrupted header (checksum or offsets do not match)";
-        if (length < SegmentHeader.PayloadOffsetValue + (long)h->PayloadSize)
-            return $"is truncated: {length} bytes, but its header says the payload needs {SegmentHeader.PayloadOffsetValue + (long)h->PayloadSize}";
+        long required = SegmentHeader.RequiredLength((long)h->PayloadSize, SegmentHeader.RollsBack(h));
+        if (h->PayloadSize > SegmentNameRules.MaxPayloadSize || length < required)
+            return $"is truncated: {length} bytes, but its header says the payload needs {required}";
         return null;
     }
 
     /// <summary>Whether a version problem (rather than damage) is what <see cref="ReadyProblem"/> reported.</summary>
     public static bool IsVersionProblem(byte* segment) =>
-        ((SegmentHeader*)segment)->Magic == SegmentHeader.MagicValue && ((SegmentHeader*)segment)->FormatVersion != SegmentHeader.CurrentFormatVersion;
+        ((SegmentHeader*)segment)->Magic == SegmentHeader.MagicValue && !IsKnownVersion((SegmentHeader*)segment);
+
+    /// <summary>
+    /// Version 2 with no flags, or version 3 with the crash-atomic flag: the flag and the version travel together, so a
+    /// runtime that knows only version 2 never opens a segment whose writers publish committed copies it would ignore.
+    /// </summary>
+    private static bool IsKnownVersion(SegmentHeader* h) =>
+        (h->FormatVersion == SegmentHeader.CurrentFormatVersion && h->Flags == 0) ||
+        (h->FormatVersion == SegmentHeader.RollbackFormatVersion && h->Flags == SegmentHeader.FlagRollbackOnCrash);
 }

@@ -11,13 +11,22 @@ namespace SharedStruct.Format;
 /// word and what the lock writes, alone so that lock traffic does not bounce the identity fields or the payload.
 /// </remarks>
 [StructLayout(LayoutKind.Explicit, Size = Size)]
-internal struct SegmentHeader
+internal unsafe struct SegmentHeader
 {
     public const int Size = 256;
 
     /// <summary>"SHSTRUCT" read as a little-endian integer.</summary>
     public const ulong MagicValue = 0x5443555254534853UL;
     public const uint CurrentFormatVersion = 2;
+    /// <summary>
+    /// The format of a crash-atomic segment (<see cref="FlagRollbackOnCrash"/>): version 2 plus <see cref="Flags"/>,
+    /// <see cref="CommitWord"/> and two committed copies after the payload. A runtime that predates it refuses such a
+    /// segment with its version message instead of misreading it; default segments stay version 2, byte for byte.
+    /// </summary>
+    public const uint RollbackFormatVersion = 3;
+
+    /// <summary>The segment keeps committed copies and rolls a dead holder's writes back (format version 3).</summary>
+    public const uint FlagRollbackOnCrash = 1;
 
     public const uint StateInitializing = 0;
     public const uint StateReady = 1;
@@ -54,6 +63,8 @@ internal struct SegmentHeader
     /// <summary>The process-table token of the process that created (or finished creating) the segment; not checksummed.</summary>
     [FieldOffset(80)] public uint CreatorToken;
     [FieldOffset(88)] public ulong CreatorPidNamespace;
+    /// <summary>Mode flags (<see cref="FlagRollbackOnCrash"/>), written once by the creator; checksummed from format version 3 on.</summary>
+    [FieldOffset(FlagsOffset)] public uint Flags;
 
     // ---- cache line 2: the lock ----
     /// <summary>Low 32 bits: owner token | waiters bit (0 = free). High 32 bits: generation, bumped by every acquire.</summary>
@@ -102,10 +113,30 @@ internal struct SegmentHeader
     /// <summary>Lock-free snapshot reads that had to try again because a writer held or took the lock (atomic; writable views only).</summary>
     [FieldOffset(232)] public ulong SnapshotRetries;
 
+    // ---- crash-atomic segments only ----
+    /// <summary>
+    /// Low 32 bits: how many times a holder published the payload (the committed copy in use is this count's parity).
+    /// High 32 bits: the lock generation of the holding that published it, so <c>Version</c> names a committed state.
+    /// Written by the lock holder with one release store after the copy; readers check it before and after theirs.
+    /// Not on the lock's line: readers poll it, and they must not bounce the line every acquire needs.
+    /// </summary>
+    [FieldOffset(CommitWordOffset)] public ulong CommitWord;
+
     public const int LockWordOffset = 128;
     public const int AcquisitionsOffset = 168;
     public const int ChangeWordOffset = 176;
     public const int WatchersOffset = 180;
+    public const int FlagsOffset = 96;
+    public const int CommitWordOffset = 240;
+
+    /// <summary>Bytes between the working payload and each committed copy: cache-line aligned, so a copy never shares a line with another.</summary>
+    public static long CommitStride(long payloadSize) => (payloadSize + 63) & ~63L;
+
+    /// <summary>Bytes the segment needs from offset 0: the header, the payload, and for a crash-atomic segment two committed copies.</summary>
+    public static long RequiredLength(long payloadSize, bool rollbackOnCrash) =>
+        PayloadOffsetValue + (rollbackOnCrash ? 3 * CommitStride(payloadSize) : payloadSize);
+
+    public static bool RollsBack(SegmentHeader* header) => (header->Flags & FlagRollbackOnCrash) != 0;
 }
 
 /// <summary>

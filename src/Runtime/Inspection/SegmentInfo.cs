@@ -108,6 +108,9 @@ public sealed class SegmentInfo
     /// </summary>
     public bool PayloadMayBeTorn { get; internal set; }
 
+    /// <summary>The segment is crash-atomic (<see cref="SharedSegmentOptions.RollbackOnCrash"/>): <see cref="Payload"/> is its last committed state.</summary>
+    public bool RollbackOnCrash { get; internal set; }
+
     /// <summary>
     /// True when <see cref="Payload"/> was copied while one process held the lock through every read attempt (it is
     /// alive, perhaps asleep inside its critical section): the bytes are what it had written so far, possibly mid-update.

@@ -89,9 +89,9 @@ public static unsafe class SegmentInspector
             info.Problem = $"truncated: {mapping.Length} bytes, shorter than a segment header";
             return info;
         }
-        if (h->FormatVersion != SegmentHeader.CurrentFormatVersion)
+        if (HeaderValidation.IsVersionProblem(p))
         {
-            info.Problem = $"header format version {h->FormatVersion}; this runtime reads {SegmentHeader.CurrentFormatVersion}";
+            info.Problem = $"header format version {h->FormatVersion}; this runtime reads {SegmentHeader.CurrentFormatVersion} and {SegmentHeader.RollbackFormatVersion}";
             return info;
         }
         ProcessMarkers markers = mapping.Markers;
@@ -152,7 +152,9 @@ public static unsafe class SegmentInspector
 
         ulong word = Volatile.Read(ref h->LockWord);
         info.LockGeneration = (uint)(word >> 32);
-        info.Version = Locking.SegmentCore.ComposeVersion(word, Volatile.Read(ref h->LockFreeChanges));
+        bool rollback = SegmentHeader.RollsBack(h);
+        info.RollbackOnCrash = rollback;
+        info.Version = Locking.SegmentCore.ComposeVersion(rollback ? Volatile.Read(ref h->CommitWord) & LockWord.GenerationMask : word, Volatile.Read(ref h->LockFreeChanges));
         info.Watchers = Volatile.Read(ref h->Watchers);
         if (!LockWord.IsFree(word))
         {
@@ -163,6 +165,13 @@ public static unsafe class SegmentInspector
                 info.HeldFor = TimeSpan.FromMilliseconds(Math.Max(0, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - h->HeldSinceUnixMs));
         }
 
+        if (rollback)
+        {
+            // The committed state, as every reader of such a segment sees it: whole, whoever holds the lock.
+            info.Payload = CopyCommitted(p, info.PayloadSize, out bool busy);
+            info.PayloadMayBeTorn = busy;
+            return info;
+        }
         info.Payload = CopyPayload(p + SegmentHeader.PayloadOffsetValue, info.PayloadSize, &h->LockWord, info, out bool torn);
         info.PayloadMayBeTorn = torn;
         return info;
@@ -183,6 +192,26 @@ public static unsafe class SegmentInspector
 
     /// <summary>How long one holder may keep the lock, unmoved, before the inspector stops waiting for a consistent copy.</summary>
     private const int HeldQuietMs = 200;
+
+    private static byte[] CopyCommitted(byte* segment, long size, out bool torn)
+    {
+        var bytes = new byte[size];
+        torn = true;
+        long stride = SegmentHeader.CommitStride(size);
+        fixed (byte* destination = bytes)
+        {
+            // Retried only while publishes land during the copy; bounded, as a tool must not hang on a busy writer.
+            for (int attempt = 0; attempt < 1000; attempt++)
+            {
+                if (SegmentCore.TryCopyCommittedOnce((SegmentHeader*)segment, segment + SegmentHeader.PayloadOffsetValue + stride, stride, destination, size, out _))
+                {
+                    torn = false;
+                    break;
+                }
+            }
+        }
+        return bytes;
+    }
 
     private static byte[] CopyPayload(byte* payload, long size, ulong* lockWord, SegmentInfo info, out bool torn)
     {

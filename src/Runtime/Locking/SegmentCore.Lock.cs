@@ -142,6 +142,9 @@ internal sealed unsafe partial class SegmentCore
                     if (Interlocked.CompareExchange(ref *lockWord, acquired, current) == current)
                     {
                         abandoned = true;
+                        // Before anyone can see the payload through this guard: the dead holder's writes are undone.
+                        if (_rollback)
+                            RestoreCommitted();
                         Interlocked.Increment(ref header->AbandonCount);
                         header->LastAbandonedPid = pid;
                         header->LastRecoveryUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -211,10 +214,11 @@ internal sealed unsafe partial class SegmentCore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Exit(ulong held)
     {
-        // Never null: once the view is gone it names a word no holder ever wrote (see GoneWord), so the compare below
-        // fails and ExitRest sorts it out. Keeping this method to a few statements lets the JIT copy a using block's
-        // finally into the normal path instead of calling it as a funclet.
-        ulong* lockWord = _releaseWord;
+        // Never null: once the view is gone, and always in a crash-atomic segment, it names a word no holder ever wrote
+        // (see GoneWord, _plainReleaseWord), so the compare below fails and ExitRest sorts it out. Keeping this method to
+        // a few statements lets the JIT copy a using block's finally into the normal path instead of calling it as a
+        // funclet.
+        ulong* lockWord = _plainReleaseWord;
         _ownerStack = 0;
         // While the lock is held only a waiter setting the waiters bit can change the word, so when it is still exactly
         // what this holder wrote (with the bit clear: held never carries it), a plain (release) store frees it: one
@@ -241,6 +245,17 @@ internal sealed unsafe partial class SegmentCore
     /// <summary>Everything but the plain release: a release that wakes or tells watchers, and a disposal deferred to this release.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ExitRest(ulong* lockWord, ulong acquired)
+    {
+        // A crash-atomic segment's every release comes here (its Exit word is the gone word): publish, then release.
+        if (lockWord == GoneWord && _rollback)
+        {
+            ExitPublishing(acquired);
+            return;
+        }
+        ExitReleasing(lockWord, acquired);
+    }
+
+    private void ExitReleasing(ulong* lockWord, ulong acquired)
     {
         // The gone word: the view is gone (nothing of it can be touched); null: the caller already released.
         if (lockWord != null && lockWord != GoneWord)

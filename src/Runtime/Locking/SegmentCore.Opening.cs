@@ -39,10 +39,10 @@ internal sealed unsafe partial class SegmentCore
         TimeSpan lockTimeout = options.LockTimeout ?? defaultLockTimeout ?? TimeSpan.FromMilliseconds(SharedSegmentAttribute.DefaultLockTimeoutMilliseconds);
         TimeoutMilliseconds(lockTimeout, "LockTimeout");
 
-        var shape = new Shape(name, payloadSize, layout.Fingerprint, Encoding.UTF8.GetBytes(layout.Description));
+        var shape = new Shape(name, payloadSize, layout.Fingerprint, Encoding.UTF8.GetBytes(layout.Description), options.RollbackOnCrash);
         IPlatform platform = Platforms.Current;
         DateTime deadline = DateTime.UtcNow + options.OpenTimeout;
-        var request = new MappingRequest { Name = name, Size = AlignUp(SegmentHeader.PayloadOffsetValue + payloadSize, 4096), Options = options };
+        var request = new MappingRequest { Name = name, Size = AlignUp(SegmentHeader.RequiredLength(payloadSize, options.RollbackOnCrash), 4096), Options = options };
         while (true)
         {
             PlatformMapping mapping = platform.Open(request, deadline);
@@ -96,7 +96,10 @@ internal sealed unsafe partial class SegmentCore
     }
 
     /// <summary>What this build expects a segment to hold.</summary>
-    private sealed record Shape(string Name, long PayloadSize, ulong Fingerprint, byte[] Description);
+    private sealed record Shape(string Name, long PayloadSize, ulong Fingerprint, byte[] Description, bool RollbackOnCrash)
+    {
+        public long RequiredLength => SegmentHeader.RequiredLength(PayloadSize, RollbackOnCrash);
+    }
 
     private enum Attempt { Initialise, Open, Retry }
 
@@ -156,8 +159,12 @@ internal sealed unsafe partial class SegmentCore
             throw new InvalidDataException($"{what} {problem}.{(HeaderValidation.IsVersionProblem(mapping.Pointer) ? "" : untouched)}");
         if (h->PayloadSize != (ulong)shape.PayloadSize || (h->Fingerprint != shape.Fingerprint && !IsEarlierFingerprintOfThisLayout(mapping.Pointer, shape)))
             throw Mismatch(what, mapping.Pointer, shape, options);
-        if (mapping.Length < SegmentHeader.PayloadOffsetValue + shape.PayloadSize)
-            throw new InvalidDataException($"{what} is truncated: {mapping.Length} bytes, but its header says the payload needs {SegmentHeader.PayloadOffsetValue + shape.PayloadSize}.{untouched}");
+        // An observer (a tool, a watcher) takes whatever mode the segment has; a program states its own.
+        if (!options.Observer && SegmentHeader.RollsBack(h) != shape.RollbackOnCrash)
+            throw ModeMismatch(what, mapping.Pointer, shape, options);
+        long required = SegmentHeader.RequiredLength(shape.PayloadSize, SegmentHeader.RollsBack(h));
+        if (mapping.Length < required)
+            throw new InvalidDataException($"{what} is truncated: {mapping.Length} bytes, but its header says the payload needs {required}.{untouched}");
         return Attempt.Open;
     }
 
@@ -174,13 +181,14 @@ internal sealed unsafe partial class SegmentCore
         // Where the marker is the process itself (macOS), the creator field decides between openers taking over.
         if (Volatile.Read(ref h->State) != SegmentHeader.StateInitializing ||
             Interlocked.CompareExchange(ref h->CreatorPid, -1, deadCreator) != deadCreator ||
-            mapping.Length < SegmentHeader.PayloadOffsetValue + shape.PayloadSize)
+            mapping.Length < shape.RequiredLength)
         {
             mapping.Markers.ReleaseInit();
             return false;
         }
         // Whatever the dead creator's initializer wrote is discarded: the payload starts from zeros, as for any creator.
-        new Span<byte>(mapping.Pointer + SegmentHeader.PayloadOffsetValue, checked((int)shape.PayloadSize)).Clear(); // at most 1 GiB
+        // (With the committed copies of a crash-atomic segment: at most 3 GiB, hence cleared in pieces.)
+        ClearBytes(mapping.Pointer + SegmentHeader.PayloadOffsetValue, shape.RequiredLength - SegmentHeader.PayloadOffsetValue);
         WriteHeader(h, mapping, shape);
         return true;
     }
@@ -191,7 +199,9 @@ internal sealed unsafe partial class SegmentCore
         h->CreatorPid = me.Pid;
         h->CreatorStartTime = me.StartTime;
         h->CreatorPidNamespace = me.PidNamespace;
-        h->FormatVersion = SegmentHeader.CurrentFormatVersion;
+        h->FormatVersion = shape.RollbackOnCrash ? SegmentHeader.RollbackFormatVersion : SegmentHeader.CurrentFormatVersion;
+        h->Flags = shape.RollbackOnCrash ? SegmentHeader.FlagRollbackOnCrash : 0;
+        h->CommitWord = 0;
         h->Fingerprint = shape.Fingerprint;
         h->PayloadSize = (ulong)shape.PayloadSize;
         h->PayloadOffset = SegmentHeader.PayloadOffsetValue;
@@ -218,6 +228,9 @@ internal sealed unsafe partial class SegmentCore
         _header->CreatorToken = _token;
         // The payload of a new file reads as zeros, and a taken-over one was cleared.
         initializer?.Invoke((nint)_payload);
+        // The initial state is the first committed one: a holder that dies in the first critical section rolls back to it.
+        if (_rollback)
+            PublishInitial();
         _header->Checksum = ComputeChecksum((byte*)_header);
         Volatile.Write(ref _header->State, SegmentHeader.StateReady);
         _markers.ReleaseInit();
@@ -310,6 +323,9 @@ internal sealed unsafe partial class SegmentCore
         hash = Fnv1a.Add(hash, segment, 12);
         hash = Fnv1a.Add(hash, segment + 16, 48);
         hash = Fnv1a.Add(hash, segment + 72, 8);
+        // Only from version 3 on: a version-2 segment's checksum is what every earlier runtime computed.
+        if (h->FormatVersion >= SegmentHeader.RollbackFormatVersion)
+            hash = Fnv1a.Add(hash, segment + SegmentHeader.FlagsOffset, 4);
         uint length = h->DescriptionLength;
         if (length != SegmentHeader.DescriptionNotStored && length <= SegmentHeader.DescriptionCapacity)
             hash = Fnv1a.Add(hash, segment + SegmentHeader.DescriptionOffset, (int)length);
@@ -317,6 +333,28 @@ internal sealed unsafe partial class SegmentCore
     }
 
     private static long AlignUp(long value, long alignment) => (value + alignment - 1) & ~(alignment - 1);
+
+    private static void ClearBytes(byte* start, long length)
+    {
+        for (long done = 0; done < length; done += int.MaxValue)
+            new Span<byte>(start + done, (int)Math.Min(int.MaxValue, length - done)).Clear();
+    }
+
+    /// <summary>The segment was made in the other crash-atomic mode: its writers would not keep (or would not expect) committed copies.</summary>
+    private static SegmentLayoutMismatchException ModeMismatch(string what, byte* segment, Shape shape, SharedSegmentOptions options)
+    {
+        var h = (SegmentHeader*)segment;
+        bool theirs = SegmentHeader.RollsBack(h);
+        string Mode(bool on) => on ? "RollbackOnCrash = true" : "RollbackOnCrash = false";
+        string difference = $"the crash-atomic mode changed from {Mode(theirs)} to {Mode(shape.RollbackOnCrash)}";
+        string message = $"{what} was created with {Mode(theirs)}, but this program opens it with {Mode(shape.RollbackOnCrash)}. " +
+            "Every process that shares a segment must use the same mode ([SharedSegment(..., RollbackOnCrash = ...)] or SharedSegmentOptions.RollbackOnCrash): " +
+            "a process in the other mode would skip the committed copy, and its writes would be rolled back or never seen by readers. " +
+            RemedyForMismatch(shape.Name, options);
+        string expected = Encoding.UTF8.GetString(shape.Description);
+        return new SegmentLayoutMismatchException(shape.Name, shape.Fingerprint, shape.PayloadSize, h->Fingerprint, (long)h->PayloadSize,
+            expected, ReadDescription(segment), new[] { difference }, message);
+    }
 
     /// <summary>The longest finite timeout, in ticks: whatever truncates to int.MaxValue milliseconds.</summary>
     private const long MaxTimeoutTicks = int.MaxValue * TimeSpan.TicksPerMillisecond + (TimeSpan.TicksPerMillisecond - 1);

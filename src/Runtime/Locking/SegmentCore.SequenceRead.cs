@@ -43,6 +43,9 @@ internal sealed unsafe partial class SegmentCore
         ulong* lockWord = _lockWord;
         if (lockWord == null)
             ThrowDisposed();
+        // A crash-atomic segment's readers read the committed copy: never torn, and no writer to wait for.
+        if (_rollback)
+            return TryReadCommitted(destination, timeoutMs, out version);
         long start = Stopwatch.GetTimestamp();
         ulong lastSeen = 0;
         long lastChange = start;

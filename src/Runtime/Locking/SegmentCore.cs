@@ -32,6 +32,14 @@ internal sealed unsafe partial class SegmentCore : IDisposable
     private ulong* _releaseWord;
 
     /// <summary>
+    /// The lock word <see cref="Exit"/> releases with a plain store: <see cref="_releaseWord"/> in the default mode. A
+    /// crash-atomic segment must publish before it releases, so its Exit word is <see cref="GoneWord"/>, which no holder
+    /// ever wrote: the fast path's existing compare fails and sends the release to <see cref="ExitRest"/>, which publishes
+    /// (see SegmentCore.Rollback). The default mode's release thus runs the very same instructions as without the mode.
+    /// </summary>
+    private ulong* _plainReleaseWord;
+
+    /// <summary>
     /// The release word of a view that is gone: a lock word in a zeroed header-sized block of this process, which stays
     /// 0 (free), so it never equals a held word and a release through it always takes the slow path, which does nothing.
     /// </summary>
@@ -86,6 +94,14 @@ internal sealed unsafe partial class SegmentCore : IDisposable
         _lockWord = &_header->LockWord;
         _releaseWord = _lockWord;
         _payload = mapping.Pointer + SegmentHeader.PayloadOffsetValue;
+        // The header says the mode (a program's own choice was checked against it on open; an observer adopts it).
+        _rollback = SegmentHeader.RollsBack(_header);
+        _plainReleaseWord = _rollback ? GoneWord : _lockWord;
+        if (_rollback)
+        {
+            _commitStride = SegmentHeader.CommitStride(payloadSize);
+            _committed = _payload + _commitStride;
+        }
         Name = name;
         Location = mapping.Location;
         IsCreator = isCreator;
@@ -263,8 +279,10 @@ internal sealed unsafe partial class SegmentCore : IDisposable
         if (_slotIndex >= 0)
             Interlocked.CompareExchange(ref Slot(_slotIndex)->Owner, _slotOwner & 0xFFFF_FFFF_0000_0000UL, _slotOwner);
         StopWatching();
+        _plainReleaseWord = GoneWord;
         _releaseWord = GoneWord;
         _payload = null;
+        _committed = null;
         _header = null;
         _markers.ReleaseAll();
         mapping.Dispose();

@@ -31,7 +31,7 @@ public static class TestCompilation
     public static (string Path, string Text)[] CounterFiles => [(CounterSource.Path, CounterSource.Text)];
 
     public static ImmutableArray<DiagnosticAnalyzer> Analyzers { get; } =
-        ImmutableArray.Create<DiagnosticAnalyzer>(new SharedSegmentDeclarationAnalyzer(), new SegmentUsageAnalyzer(), new TimeoutAnalyzer(), new LargeSnapshotAnalyzer());
+        ImmutableArray.Create<DiagnosticAnalyzer>(new SharedSegmentDeclarationAnalyzer(), new SegmentUsageAnalyzer(), new TimeoutAnalyzer(), new LargeSnapshotAnalyzer(), new RollbackBypassAnalyzer());
 
     /// <summary>
     /// The test source and extra files, plus what the real generator emits for them (as a consumer's build would have

@@ -82,7 +82,7 @@ namespace Kinds
         /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
         /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
         public static AllKindsSegment Open(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::Kinds.AllKinds>? initializer = null) =>
-            new AllKindsSegment(global::SharedStruct.SharedSegment<global::Kinds.AllKinds>.Open(SegmentName, options, Layout, initializer, DefaultLockTimeout));
+            new AllKindsSegment(global::SharedStruct.SharedSegment<global::Kinds.AllKinds>.Open(SegmentName, global::SharedStruct.SharedSegmentOptions.WithDeclaredMode(options, rollbackOnCrash: false), Layout, initializer, DefaultLockTimeout));
 
         /// <summary>Creates the shared segment <c>kinds.all</c>; fails with an <see cref="global::System.IO.IOException"/> if it already exists.</summary>
         /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
@@ -101,7 +101,7 @@ namespace Kinds
         /// <param name="options">Where to look and how long to wait; null for the defaults.</param>
         /// <returns>A view with typed getters, consistent lock-free reads and no write path.</returns>
         public static global::Kinds.AllKindsReadOnlySegment OpenReadOnly(global::SharedStruct.SharedSegmentOptions? options = null) =>
-            new global::Kinds.AllKindsReadOnlySegment(global::SharedStruct.SharedSegment<global::Kinds.AllKinds>.OpenReadOnly(SegmentName, options, Layout, DefaultLockTimeout));
+            new global::Kinds.AllKindsReadOnlySegment(global::SharedStruct.SharedSegment<global::Kinds.AllKinds>.OpenReadOnly(SegmentName, global::SharedStruct.SharedSegmentOptions.WithDeclaredMode(options, rollbackOnCrash: false), Layout, DefaultLockTimeout));
 
         /// <summary>The segment name.</summary>
         public string Name => _segment.Name;

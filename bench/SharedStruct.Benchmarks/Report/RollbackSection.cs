@@ -1,0 +1,68 @@
+using System.Linq;
+using System.Text;
+using SharedStruct.Benchmarks.Rollback;
+using static SharedStruct.Benchmarks.Report.ResultsWriter;
+
+namespace SharedStruct.Benchmarks.Report;
+
+/// <summary>The report's "Crash-atomic updates" section and its rows in the Targets table (issue 15's Measure).</summary>
+internal static class RollbackSection
+{
+    /// <summary>The goal: Lock + write + Dispose with RollbackOnCrash at 256 B within this factor of the default mode.</summary>
+    public const double CostGoal = 2.0;
+    /// <summary>The goal: a reader's p99 snapshot latency behind a writer holding the lock 100 ms at a time.</summary>
+    public const double ReaderP99GoalNs = 10_000;
+
+    public static void Write(StringBuilder md, RollbackResults results)
+    {
+        md.AppendLine("## Crash-atomic updates (RollbackOnCrash)");
+        md.AppendLine();
+        md.AppendLine("### Uncontended Lock + write one field + Dispose, by payload size (BenchmarkDotNet medians, in process)");
+        md.AppendLine();
+        md.AppendLine("Both modes run in the same process, each on a segment of its own; the default mode is each size's baseline. A crash-atomic release copies the whole payload into the committed copy not in use, so its cost grows with the payload while the default mode's does not. The crossover is the first size where the mode costs more than twice the default.");
+        md.AppendLine();
+        if (results.Cost.Count == 0)
+        {
+            md.AppendLine("Not measured (BenchmarkDotNet reported no results; see its log).");
+            md.AppendLine();
+        }
+        else
+        {
+            md.AppendLine("| payload | default (baseline) | RollbackOnCrash | ratio | allocated |");
+            md.AppendLine("|---:|---:|---:|---:|---:|");
+            foreach (RollbackCostRow r in results.Cost)
+                md.AppendLine(Inv($"| {r.Size} | {r.DefaultNs:F2} ns | {r.RollbackNs:F2} ns | {r.Ratio:F2} | {r.DefaultAllocated} B / {r.RollbackAllocated} B |"));
+            md.AppendLine();
+            // The first size from which every larger one is over the goal: one noisy small row is not a crossover.
+            RollbackCostRow? crossover = results.Cost.Where((r, i) => results.Cost.Skip(i).All(later => later.Ratio > CostGoal)).FirstOrDefault();
+            md.AppendLine(crossover is null
+                ? Inv($"No measured size costs more than {CostGoal:F0}x the default.")
+                : Inv($"Crossover: from {crossover.Size} on the mode costs more than {CostGoal:F0}x the default ({crossover.Ratio:F2}x), and the difference is the payload copy: for payloads that size and up, make critical sections coarse (several changes per Lock) or keep the crash-atomic state in a smaller segment of its own."));
+            md.AppendLine();
+        }
+
+        md.AppendLine(Inv($"### Snapshot latency while a writer process holds the lock {ReaderLatencyRun.HoldMs} ms at a time (256 B payload)"));
+        md.AppendLine();
+        md.AppendLine(Inv($"A read-only view in this process takes a snapshot every {ReaderLatencyRun.IntervalUs} µs (1 s timeout each) while a child process holds the lock for 100 ms, releases it for 1 ms, and takes it again. Latency counts from each snapshot's scheduled start, so the snapshots due while one waited count that wait too."));
+        md.AppendLine();
+        md.AppendLine("| mode | snapshots | timeouts | p50 | p99 | max | seconds |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (ReaderLatencyResult r in results.Readers)
+            md.AppendLine(r.Finished
+                ? Inv($"| {r.Mode} | {r.Samples:N0} | {r.Timeouts:N0} | {Micros(r.P50Ns)} | {Micros(r.P99Ns)} | {Micros(r.MaxNs)} | {r.Seconds:F1} |")
+                : Inv($"| {r.Mode} | failed: {r.Failure} | - | - | - | - | - |"));
+        md.AppendLine();
+    }
+
+    public static void Targets(StringBuilder md, RollbackResults results)
+    {
+        RollbackCostRow? at256 = results.Cost.FirstOrDefault(r => r.Bytes == 256);
+        double ratio = at256?.Ratio ?? double.NaN;
+        TargetRow(md, Inv($"RollbackOnCrash Lock + write + Dispose at 256 B <= {CostGoal:F0}x the default mode"), ratio, ratio <= CostGoal, "x");
+        ReaderLatencyResult? reader = results.Readers.FirstOrDefault(r => r.Mode == ReaderLatencyRun.RollbackMode && r.Finished);
+        double p99 = reader?.P99Ns ?? double.NaN;
+        TargetRow(md, Inv($"RollbackOnCrash snapshot p99 behind a writer holding the lock {ReaderLatencyRun.HoldMs} ms <= {ReaderP99GoalNs / 1000:F0} us"), p99, p99 <= ReaderP99GoalNs, " ns");
+    }
+
+    private static string Micros(double ns) => double.IsNaN(ns) ? "-" : ns >= 1_000_000 ? Inv($"{ns / 1e6:F1} ms") : Inv($"{ns / 1000:F2} us");
+}
