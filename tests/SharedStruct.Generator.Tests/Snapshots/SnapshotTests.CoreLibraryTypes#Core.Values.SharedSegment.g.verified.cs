@@ -57,7 +57,7 @@ namespace Core
         /// <param name="initializer">Sets the initial values: runs once, in the process that creates the segment, on the zero-filled payload before any process can lock it; not run when the segment already exists. Null to start from zeros.</param>
         /// <returns>The typed segment; dispose it to unmap the segment (the segment itself stays until deleted).</returns>
         public static ValuesSegment Open(global::SharedStruct.SharedSegmentOptions? options = null, global::SharedStruct.SegmentInitializer<global::Core.Values>? initializer = null) =>
-            new ValuesSegment(global::SharedStruct.SharedSegment<global::Core.Values>.Open(SegmentName, options, Layout, initializer, DefaultLockTimeout));
+            new ValuesSegment(global::SharedStruct.SharedSegment<global::Core.Values>.Open(SegmentName, global::SharedStruct.SharedSegmentOptions.WithDeclaredMode(options, rollbackOnCrash: false), Layout, initializer, DefaultLockTimeout));
 
         /// <summary>Creates the shared segment <c>core.values</c>; fails with an <see cref="global::System.IO.IOException"/> if it already exists.</summary>
         /// <param name="options">Sharing, file backing and timeouts; null for the defaults. Its <c>Mode</c> is ignored.</param>
@@ -76,7 +76,7 @@ namespace Core
         /// <param name="options">Where to look and how long to wait; null for the defaults.</param>
         /// <returns>A view with typed getters, consistent lock-free reads and no write path.</returns>
         public static global::Core.ValuesReadOnlySegment OpenReadOnly(global::SharedStruct.SharedSegmentOptions? options = null) =>
-            new global::Core.ValuesReadOnlySegment(global::SharedStruct.SharedSegment<global::Core.Values>.OpenReadOnly(SegmentName, options, Layout, DefaultLockTimeout));
+            new global::Core.ValuesReadOnlySegment(global::SharedStruct.SharedSegment<global::Core.Values>.OpenReadOnly(SegmentName, global::SharedStruct.SharedSegmentOptions.WithDeclaredMode(options, rollbackOnCrash: false), Layout, DefaultLockTimeout));
 
         /// <summary>The segment name.</summary>
         public string Name => _segment.Name;
