@@ -20,6 +20,10 @@ using SharedStruct.EndToEnd;
 //   frame-by-value <dir>             the runtime's by-value ReadSnapshot of the Frame on the same stack: overflows it
 //   core-set <dir>                   writes one value of each core-library type (DateTime, Guid, Vector3, ...) to CoreValues
 //   core-get <dir>                   prints them as read back through the generated properties
+//   ledger-add <dir> <n>             n AddA(1) on the crash-atomic Ledger; prints the mode the segment has
+//   ledger-held <dir>                AddA(1) on another thread while this one holds the lock: prints whether it waited
+//   ledger-read <dir>                the read-only view's A|B
+//   counter-rollback <dir>           the default-mode Counter opened with options asking for RollbackOnCrash
 if (args.Length < 2)
 {
     Console.Error.WriteLine("usage: <command> <directory> [arguments]");
@@ -31,6 +35,8 @@ if (args[0].StartsWith("frame-", StringComparison.Ordinal))
     return FrameCommands.Run(args, options);
 if (args[0].StartsWith("core-", StringComparison.Ordinal))
     return CoreValueCommands.Run(args, options);
+if (args[0].StartsWith("ledger-", StringComparison.Ordinal) || args[0] == "counter-rollback")
+    return LedgerCommands(args, options);
 if (args[0] == "view")
 {
     using CounterReadOnlySegment view = Counter.OpenReadOnly(options);
@@ -140,5 +146,59 @@ static void WaitForParties(CounterSegment segment, int parties)
         if (clock.Elapsed > TimeSpan.FromSeconds(60))
             throw new TimeoutException("The other parties never arrived.");
         Thread.Sleep(1);
+    }
+}
+
+static int LedgerCommands(string[] args, SharedSegmentOptions options)
+{
+    switch (args[0])
+    {
+        case "ledger-add":
+        {
+            using LedgerSegment ledger = Ledger.Open(options);
+            int n = int.Parse(args[2], CultureInfo.InvariantCulture);
+            for (int i = 0; i < n; i++)
+                ledger.AddA(1);
+            Console.WriteLine("rollback=" + ledger.Segment.RollbackOnCrash);
+            return 0;
+        }
+        case "ledger-held":
+        {
+            using LedgerSegment ledger = Ledger.Open(options);
+            long result = 0;
+            var adder = new Thread(() => result = ledger.AddA(1));
+            bool finishedWhileHeld;
+            using (var guard = ledger.Lock())
+            {
+                guard.Value.B = guard.Value.A;
+                adder.Start();
+                finishedWhileHeld = adder.Join(300);
+            }
+            adder.Join();
+            Console.WriteLine($"waited={!finishedWhileHeld} result={result}");
+            return 0;
+        }
+        case "ledger-read":
+        {
+            using LedgerReadOnlySegment view = Ledger.OpenReadOnly(options);
+            Console.WriteLine(view.A.ToString(CultureInfo.InvariantCulture) + "|" + view.B.ToString(CultureInfo.InvariantCulture));
+            return 0;
+        }
+        case "counter-rollback":
+        {
+            try
+            {
+                using CounterSegment counter = Counter.Open(new SharedSegmentOptions { Directory = options.Directory, RollbackOnCrash = true });
+                Console.WriteLine("opened");
+            }
+            catch (ArgumentException e)
+            {
+                Console.WriteLine("refused " + e.Message);
+            }
+            return 0;
+        }
+        default:
+            Console.Error.WriteLine($"unknown command {args[0]}");
+            return 2;
     }
 }

@@ -152,6 +152,21 @@ public sealed class EndToEndTests : IDisposable
         Assert.Contains("Stack overflow", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ACrashAtomicStructOpensInItsDeclaredModeAndItsAtomicsTakeTheLock()
+    {
+        SkipUnlessUnix();
+        // The attribute's RollbackOnCrash reaches the runtime, and concurrent locked AddA calls are exact.
+        string[] results = await Task.WhenAll(RunAsync("ledger-add", _directory, "2000"), RunAsync("ledger-add", _directory, "2000"));
+        Assert.All(results, r => Assert.Equal("rollback=True", r));
+        Assert.Equal("4000|0", await RunAsync("ledger-read", _directory));
+        // AddA on another thread waits for the lock this thread holds (a lock-free add would finish at once).
+        Assert.Equal("waited=True result=4001", await RunAsync("ledger-held", _directory));
+        Assert.Equal("4001|4000", await RunAsync("ledger-read", _directory));
+        // A default-mode struct cannot be switched to the mode by options behind its attribute.
+        Assert.StartsWith("refused These options set RollbackOnCrash", await RunAsync("counter-rollback", _directory), StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_directory))

@@ -205,6 +205,27 @@ public class RollbackTests
     }
 
     [Fact]
+    public void Watchers_are_woken_by_the_publish_and_the_version_stands_still_while_a_section_is_open()
+    {
+        using var t = new TestSegment();
+        using var seg = SharedSegment<PairPayload>.Open(t.Name, Atomic(t));
+        using var reader = SharedSegment<PairPayload>.OpenReadOnly(t.Name, Atomic(t));
+        reader.Read(Timeout, out ulong before, out _);
+        Assert.False(reader.WaitForChange(before, TimeSpan.FromMilliseconds(1))); // registers the watcher
+        using var writer = ChildProcess.Start(["atomic-section", t.Name, "300"]);
+        Assert.Equal("in-section a=1", writer.ReadLine());
+        // Held, half-way: nothing was published, so the version names the state readers still see.
+        Assert.Equal(before, reader.Version);
+        Assert.Equal(before, seg.Version);
+        Assert.True(reader.WaitForChange(before, Timeout), "no wake-up after the publish");
+        PairPayload after = reader.Read(Timeout, out ulong version, out _);
+        Assert.NotEqual(before, version);
+        Assert.Equal(version, reader.Version);
+        Assert.Equal((1, 1), (after.A, after.B));
+        Assert.Equal("committed a=1 b=1", writer.ReadLine());
+    }
+
+    [Fact]
     public void In_the_default_mode_the_same_reader_waits_for_the_section_and_times_out()
     {
         // The twin of the test above: the default mode's snapshot waits for the writer's release.
