@@ -82,4 +82,14 @@ public sealed unsafe partial class SharedSegment<T>
     [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void NoteLockFreeWrite() => _core.NoteLockFreeWrite();
+
+    /// <summary>
+    /// For generated lock-free writes: take it before the atomic operation and call <see cref="LockFreeWriteNotice.Written"/>
+    /// after it. The same as <see cref="NoteLockFreeWrite"/> after the operation, with the watcher count's address
+    /// found before it, so the check after the operation's fence is one load.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">This view was disposed.</exception>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public LockFreeWriteNotice PrepareLockFreeWrite() => _core.PrepareLockFreeWrite();
 }

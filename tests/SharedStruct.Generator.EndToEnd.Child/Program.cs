@@ -24,6 +24,7 @@ using SharedStruct.EndToEnd;
 //   ledger-held <dir>                AddA(1) on another thread while this one holds the lock: prints whether it waited
 //   ledger-read <dir>                the read-only view's A|B
 //   counter-rollback <dir>           the default-mode Counter opened with options asking for RollbackOnCrash
+//   watch-atomic, watch-add, watch-add-silent   change notification of generated lock-free writes (see WatchCommands)
 if (args.Length < 2)
 {
     Console.Error.WriteLine("usage: <command> <directory> [arguments]");
@@ -33,6 +34,8 @@ if (args.Length < 2)
 var options = new SharedSegmentOptions { Directory = args[1] };
 if (args[0].StartsWith("frame-", StringComparison.Ordinal))
     return FrameCommands.Run(args, options);
+if (args[0].StartsWith("watch-", StringComparison.Ordinal))
+    return WatchCommands.Run(args, options);
 if (args[0].StartsWith("core-", StringComparison.Ordinal))
     return CoreValueCommands.Run(args, options);
 if (args[0].StartsWith("ledger-", StringComparison.Ordinal) || args[0] == "counter-rollback")

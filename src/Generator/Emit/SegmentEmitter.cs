@@ -373,8 +373,9 @@ internal static class SegmentEmitter
             /// <returns>The new value.</returns>
             public {{type}} {{Escape(member.AddName)}}({{type}} value)
             {
+                global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
                 {{type}} result = global::System.Threading.Interlocked.Add({{target}}, value);
-                _segment.NoteLockFreeWrite();
+                notice.Written();
                 return result;
             }
 
@@ -383,8 +384,9 @@ internal static class SegmentEmitter
             /// <returns>The original value.</returns>
             public {{type}} {{Escape(member.ExchangeName)}}({{type}} value)
             {
+                global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
                 {{type}} original = global::System.Threading.Interlocked.Exchange({{target}}, value);
-                _segment.NoteLockFreeWrite();
+                notice.Written();
                 return original;
             }
 
@@ -394,9 +396,10 @@ internal static class SegmentEmitter
             /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
             public {{type}} {{Escape(member.CompareExchangeName)}}({{type}} value, {{type}} comparand)
             {
+                global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
                 {{type}} original = global::System.Threading.Interlocked.CompareExchange({{target}}, value, comparand);
                 if (original == comparand)
-                    _segment.NoteLockFreeWrite();
+                    notice.Written();
                 return original;
             }{{close}}
             """);

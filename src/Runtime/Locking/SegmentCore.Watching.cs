@@ -211,6 +211,22 @@ internal sealed unsafe partial class SegmentCore
 #endif
     }
 
+    /// <summary>The watcher count's address, read before a generated lock-free write (see <see cref="LockFreeWriteNotice"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public LockFreeWriteNotice PrepareLockFreeWrite()
+    {
+#if SHAREDSTRUCT_BENCH_NO_WATCHERS // the bench-only build without change notification: nothing to find before the write
+        return default;
+#endif
+        SegmentHeader* header = _header;
+        if (header == null)
+            ThrowDisposed();
+        return new LockFreeWriteNotice(this, &header->Watchers);
+    }
+
+    /// <summary>A lock-free write while someone watches (the notice saw a watcher).</summary>
+    public void NoteLockFreeWriteWatched() => NoteChange(lockFree: true);
+
     /// <summary>A change was made while someone watches: move the change word and wake every sleeper.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void NoteChange(bool lockFree)

@@ -411,8 +411,9 @@ namespace Kinds
         /// <returns>The new value.</returns>
         public int AddInt32(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Int32, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return result;
         }
 
@@ -421,8 +422,9 @@ namespace Kinds
         /// <returns>The original value.</returns>
         public int ExchangeInt32(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Int32, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return original;
         }
 
@@ -432,9 +434,10 @@ namespace Kinds
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
         public int CompareExchangeInt32(int value, int comparand)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Int32, value, comparand);
             if (original == comparand)
-                _segment.NoteLockFreeWrite();
+                notice.Written();
             return original;
         }
 
@@ -462,8 +465,9 @@ namespace Kinds
         /// <returns>The new value.</returns>
         public uint AddUInt32(uint value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             uint result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().UInt32, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return result;
         }
 
@@ -472,8 +476,9 @@ namespace Kinds
         /// <returns>The original value.</returns>
         public uint ExchangeUInt32(uint value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             uint original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().UInt32, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return original;
         }
 
@@ -483,9 +488,10 @@ namespace Kinds
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
         public uint CompareExchangeUInt32(uint value, uint comparand)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             uint original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().UInt32, value, comparand);
             if (original == comparand)
-                _segment.NoteLockFreeWrite();
+                notice.Written();
             return original;
         }
 
@@ -513,8 +519,9 @@ namespace Kinds
         /// <returns>The new value.</returns>
         public long AddInt64(long value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             long result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Int64, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return result;
         }
 
@@ -523,8 +530,9 @@ namespace Kinds
         /// <returns>The original value.</returns>
         public long ExchangeInt64(long value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             long original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Int64, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return original;
         }
 
@@ -534,9 +542,10 @@ namespace Kinds
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
         public long CompareExchangeInt64(long value, long comparand)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             long original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Int64, value, comparand);
             if (original == comparand)
-                _segment.NoteLockFreeWrite();
+                notice.Written();
             return original;
         }
 
@@ -564,8 +573,9 @@ namespace Kinds
         /// <returns>The new value.</returns>
         public ulong AddUInt64(ulong value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             ulong result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().UInt64, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return result;
         }
 
@@ -574,8 +584,9 @@ namespace Kinds
         /// <returns>The original value.</returns>
         public ulong ExchangeUInt64(ulong value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             ulong original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().UInt64, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return original;
         }
 
@@ -585,9 +596,10 @@ namespace Kinds
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
         public ulong CompareExchangeUInt64(ulong value, ulong comparand)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             ulong original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().UInt64, value, comparand);
             if (original == comparand)
-                _segment.NoteLockFreeWrite();
+                notice.Written();
             return original;
         }
 
@@ -809,8 +821,9 @@ namespace Kinds
         /// <returns>The new value.</returns>
         public int AddGeneration(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Generation, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return result;
         }
 
@@ -819,8 +832,9 @@ namespace Kinds
         /// <returns>The original value.</returns>
         public int ExchangeGeneration(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Generation, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return original;
         }
 
@@ -830,9 +844,10 @@ namespace Kinds
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
         public int CompareExchangeGeneration(int value, int comparand)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Generation, value, comparand);
             if (original == comparand)
-                _segment.NoteLockFreeWrite();
+                notice.Written();
             return original;
         }
         #pragma warning restore CS0420
@@ -861,8 +876,9 @@ namespace Kinds
         /// <returns>The new value.</returns>
         public int AddLegacy(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Legacy, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return result;
         }
 
@@ -871,8 +887,9 @@ namespace Kinds
         /// <returns>The original value.</returns>
         public int ExchangeLegacy(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Legacy, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return original;
         }
 
@@ -882,9 +899,10 @@ namespace Kinds
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
         public int CompareExchangeLegacy(int value, int comparand)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Legacy, value, comparand);
             if (original == comparand)
-                _segment.NoteLockFreeWrite();
+                notice.Written();
             return original;
         }
 
@@ -912,8 +930,9 @@ namespace Kinds
         /// <returns>The new value.</returns>
         public int AddInternalCount(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().InternalCount, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return result;
         }
 
@@ -922,8 +941,9 @@ namespace Kinds
         /// <returns>The original value.</returns>
         public int ExchangeInternalCount(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().InternalCount, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return original;
         }
 
@@ -933,9 +953,10 @@ namespace Kinds
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
         public int CompareExchangeInternalCount(int value, int comparand)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().InternalCount, value, comparand);
             if (original == comparand)
-                _segment.NoteLockFreeWrite();
+                notice.Written();
             return original;
         }
     }

@@ -272,8 +272,9 @@ namespace Access
         /// <returns>The new value.</returns>
         public int AddValue(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Value, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return result;
         }
 
@@ -282,8 +283,9 @@ namespace Access
         /// <returns>The original value.</returns>
         public int ExchangeValue(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Value, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return original;
         }
 
@@ -293,9 +295,10 @@ namespace Access
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
         public int CompareExchangeValue(int value, int comparand)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Value, value, comparand);
             if (original == comparand)
-                _segment.NoteLockFreeWrite();
+                notice.Written();
             return original;
         }
     }

@@ -259,8 +259,9 @@ namespace Large
         /// <returns>The new value.</returns>
         public long AddSequence(long value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             long result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Sequence, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return result;
         }
 
@@ -269,8 +270,9 @@ namespace Large
         /// <returns>The original value.</returns>
         public long ExchangeSequence(long value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             long original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Sequence, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return original;
         }
 
@@ -280,9 +282,10 @@ namespace Large
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
         public long CompareExchangeSequence(long value, long comparand)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             long original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Sequence, value, comparand);
             if (original == comparand)
-                _segment.NoteLockFreeWrite();
+                notice.Written();
             return original;
         }
 

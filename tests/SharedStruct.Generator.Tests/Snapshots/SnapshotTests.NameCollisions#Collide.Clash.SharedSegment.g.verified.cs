@@ -274,8 +274,9 @@ namespace Collide
         /// <returns>The new value.</returns>
         public int AddLockField(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Lock, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return result;
         }
 
@@ -284,8 +285,9 @@ namespace Collide
         /// <returns>The original value.</returns>
         public int ExchangeLockField(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Lock, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return original;
         }
 
@@ -295,9 +297,10 @@ namespace Collide
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
         public int CompareExchangeLockField(int value, int comparand)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Lock, value, comparand);
             if (original == comparand)
-                _segment.NoteLockFreeWrite();
+                notice.Written();
             return original;
         }
 
@@ -325,8 +328,9 @@ namespace Collide
         /// <returns>The new value.</returns>
         public int AddValue(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Value, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return result;
         }
 
@@ -335,8 +339,9 @@ namespace Collide
         /// <returns>The original value.</returns>
         public int ExchangeValue(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Value, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return original;
         }
 
@@ -346,9 +351,10 @@ namespace Collide
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
         public int CompareExchangeValue(int value, int comparand)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Value, value, comparand);
             if (original == comparand)
-                _segment.NoteLockFreeWrite();
+                notice.Written();
             return original;
         }
 
@@ -376,8 +382,9 @@ namespace Collide
         /// <returns>The new value.</returns>
         public int AddOpenField(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Open, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return result;
         }
 
@@ -386,8 +393,9 @@ namespace Collide
         /// <returns>The original value.</returns>
         public int ExchangeOpenField(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Open, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return original;
         }
 
@@ -397,9 +405,10 @@ namespace Collide
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
         public int CompareExchangeOpenField(int value, int comparand)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Open, value, comparand);
             if (original == comparand)
-                _segment.NoteLockFreeWrite();
+                notice.Written();
             return original;
         }
 
@@ -427,8 +436,9 @@ namespace Collide
         /// <returns>The new value.</returns>
         public int AddNameField(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Name, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return result;
         }
 
@@ -437,8 +447,9 @@ namespace Collide
         /// <returns>The original value.</returns>
         public int ExchangeNameField(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Name, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return original;
         }
 
@@ -448,9 +459,10 @@ namespace Collide
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
         public int CompareExchangeNameField(int value, int comparand)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Name, value, comparand);
             if (original == comparand)
-                _segment.NoteLockFreeWrite();
+                notice.Written();
             return original;
         }
 
@@ -478,8 +490,9 @@ namespace Collide
         /// <returns>The new value.</returns>
         public int AddSegmentField(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Segment, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return result;
         }
 
@@ -488,8 +501,9 @@ namespace Collide
         /// <returns>The original value.</returns>
         public int ExchangeSegmentField(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Segment, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return original;
         }
 
@@ -499,9 +513,10 @@ namespace Collide
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
         public int CompareExchangeSegmentField(int value, int comparand)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Segment, value, comparand);
             if (original == comparand)
-                _segment.NoteLockFreeWrite();
+                notice.Written();
             return original;
         }
 
@@ -529,8 +544,9 @@ namespace Collide
         /// <returns>The new value.</returns>
         public int AddDisposeField(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Dispose, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return result;
         }
 
@@ -539,8 +555,9 @@ namespace Collide
         /// <returns>The original value.</returns>
         public int ExchangeDisposeField(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Dispose, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return original;
         }
 
@@ -550,9 +567,10 @@ namespace Collide
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
         public int CompareExchangeDisposeField(int value, int comparand)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Dispose, value, comparand);
             if (original == comparand)
-                _segment.NoteLockFreeWrite();
+                notice.Written();
             return original;
         }
 
@@ -580,8 +598,9 @@ namespace Collide
         /// <returns>The new value.</returns>
         public int AddClashSegmentField(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().ClashSegment, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return result;
         }
 
@@ -590,8 +609,9 @@ namespace Collide
         /// <returns>The original value.</returns>
         public int ExchangeClashSegmentField(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().ClashSegment, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return original;
         }
 
@@ -601,9 +621,10 @@ namespace Collide
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
         public int CompareExchangeClashSegmentField(int value, int comparand)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().ClashSegment, value, comparand);
             if (original == comparand)
-                _segment.NoteLockFreeWrite();
+                notice.Written();
             return original;
         }
 
@@ -631,8 +652,9 @@ namespace Collide
         /// <returns>The new value.</returns>
         public int AddAddHits(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().AddHits, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return result;
         }
 
@@ -641,8 +663,9 @@ namespace Collide
         /// <returns>The original value.</returns>
         public int ExchangeAddHits(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().AddHits, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return original;
         }
 
@@ -652,9 +675,10 @@ namespace Collide
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
         public int CompareExchangeAddHits(int value, int comparand)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().AddHits, value, comparand);
             if (original == comparand)
-                _segment.NoteLockFreeWrite();
+                notice.Written();
             return original;
         }
 
@@ -682,8 +706,9 @@ namespace Collide
         /// <returns>The new value.</returns>
         public long AddHitsField(long value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             long result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Hits, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return result;
         }
 
@@ -692,8 +717,9 @@ namespace Collide
         /// <returns>The original value.</returns>
         public long ExchangeHitsField(long value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             long original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Hits, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return original;
         }
 
@@ -703,9 +729,10 @@ namespace Collide
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
         public long CompareExchangeHitsField(long value, long comparand)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             long original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Hits, value, comparand);
             if (original == comparand)
-                _segment.NoteLockFreeWrite();
+                notice.Written();
             return original;
         }
 
@@ -762,8 +789,9 @@ namespace Collide
         /// <returns>The new value.</returns>
         public int AddReadBufferField(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().ReadBuffer, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return result;
         }
 
@@ -772,8 +800,9 @@ namespace Collide
         /// <returns>The original value.</returns>
         public int ExchangeReadBufferField(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().ReadBuffer, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return original;
         }
 
@@ -783,9 +812,10 @@ namespace Collide
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
         public int CompareExchangeReadBufferField(int value, int comparand)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().ReadBuffer, value, comparand);
             if (original == comparand)
-                _segment.NoteLockFreeWrite();
+                notice.Written();
             return original;
         }
 
@@ -813,8 +843,9 @@ namespace Collide
         /// <returns>The new value.</returns>
         public int Addclass(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().@class, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return result;
         }
 
@@ -823,8 +854,9 @@ namespace Collide
         /// <returns>The original value.</returns>
         public int Exchangeclass(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().@class, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return original;
         }
 
@@ -834,9 +866,10 @@ namespace Collide
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
         public int CompareExchangeclass(int value, int comparand)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().@class, value, comparand);
             if (original == comparand)
-                _segment.NoteLockFreeWrite();
+                notice.Written();
             return original;
         }
 
@@ -864,8 +897,9 @@ namespace Collide
         /// <returns>The new value.</returns>
         public int AddOpenFieldField(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().OpenField, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return result;
         }
 
@@ -874,8 +908,9 @@ namespace Collide
         /// <returns>The original value.</returns>
         public int ExchangeOpenFieldField(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().OpenField, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return original;
         }
 
@@ -885,9 +920,10 @@ namespace Collide
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
         public int CompareExchangeOpenFieldField(int value, int comparand)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().OpenField, value, comparand);
             if (original == comparand)
-                _segment.NoteLockFreeWrite();
+                notice.Written();
             return original;
         }
 
@@ -915,8 +951,9 @@ namespace Collide
         /// <returns>The new value.</returns>
         public int Add_segmentField(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference()._segment, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return result;
         }
 
@@ -925,8 +962,9 @@ namespace Collide
         /// <returns>The original value.</returns>
         public int Exchange_segmentField(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference()._segment, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return original;
         }
 
@@ -936,9 +974,10 @@ namespace Collide
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
         public int CompareExchange_segmentField(int value, int comparand)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference()._segment, value, comparand);
             if (original == comparand)
-                _segment.NoteLockFreeWrite();
+                notice.Written();
             return original;
         }
     }

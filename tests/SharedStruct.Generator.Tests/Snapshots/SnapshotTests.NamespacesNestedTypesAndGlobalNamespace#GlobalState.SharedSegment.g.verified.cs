@@ -270,8 +270,9 @@ public sealed class GlobalStateSegment : global::System.IDisposable
     /// <returns>The new value.</returns>
     public long AddTicks(long value)
     {
+        global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
         long result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Ticks, value);
-        _segment.NoteLockFreeWrite();
+        notice.Written();
         return result;
     }
 
@@ -280,8 +281,9 @@ public sealed class GlobalStateSegment : global::System.IDisposable
     /// <returns>The original value.</returns>
     public long ExchangeTicks(long value)
     {
+        global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
         long original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Ticks, value);
-        _segment.NoteLockFreeWrite();
+        notice.Written();
         return original;
     }
 
@@ -291,9 +293,10 @@ public sealed class GlobalStateSegment : global::System.IDisposable
     /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
     public long CompareExchangeTicks(long value, long comparand)
     {
+        global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
         long original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Ticks, value, comparand);
         if (original == comparand)
-            _segment.NoteLockFreeWrite();
+            notice.Written();
         return original;
     }
 }

@@ -310,8 +310,9 @@ namespace Records
         /// <returns>The new value.</returns>
         public long AddStamp(long value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             long result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Stamp, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return result;
         }
 
@@ -320,8 +321,9 @@ namespace Records
         /// <returns>The original value.</returns>
         public long ExchangeStamp(long value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             long original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Stamp, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return original;
         }
 
@@ -331,9 +333,10 @@ namespace Records
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
         public long CompareExchangeStamp(long value, long comparand)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             long original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Stamp, value, comparand);
             if (original == comparand)
-                _segment.NoteLockFreeWrite();
+                notice.Written();
             return original;
         }
     }

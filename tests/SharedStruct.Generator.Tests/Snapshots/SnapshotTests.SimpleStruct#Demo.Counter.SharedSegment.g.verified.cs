@@ -281,8 +281,9 @@ namespace Demo
         /// <returns>The new value.</returns>
         public long AddHits(long value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             long result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Hits, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return result;
         }
 
@@ -291,8 +292,9 @@ namespace Demo
         /// <returns>The original value.</returns>
         public long ExchangeHits(long value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             long original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Hits, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return original;
         }
 
@@ -302,9 +304,10 @@ namespace Demo
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
         public long CompareExchangeHits(long value, long comparand)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             long original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Hits, value, comparand);
             if (original == comparand)
-                _segment.NoteLockFreeWrite();
+                notice.Written();
             return original;
         }
 
@@ -332,8 +335,9 @@ namespace Demo
         /// <returns>The new value.</returns>
         public int AddFlags(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Flags, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return result;
         }
 
@@ -342,8 +346,9 @@ namespace Demo
         /// <returns>The original value.</returns>
         public int ExchangeFlags(int value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Flags, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return original;
         }
 
@@ -353,9 +358,10 @@ namespace Demo
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
         public int CompareExchangeFlags(int value, int comparand)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             int original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Flags, value, comparand);
             if (original == comparand)
-                _segment.NoteLockFreeWrite();
+                notice.Written();
             return original;
         }
 
@@ -383,8 +389,9 @@ namespace Demo
         /// <returns>The new value.</returns>
         public ulong AddBytes(ulong value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             ulong result = global::System.Threading.Interlocked.Add(ref _segment.GetUnsynchronizedReference().Bytes, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return result;
         }
 
@@ -393,8 +400,9 @@ namespace Demo
         /// <returns>The original value.</returns>
         public ulong ExchangeBytes(ulong value)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             ulong original = global::System.Threading.Interlocked.Exchange(ref _segment.GetUnsynchronizedReference().Bytes, value);
-            _segment.NoteLockFreeWrite();
+            notice.Written();
             return original;
         }
 
@@ -404,9 +412,10 @@ namespace Demo
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
         public ulong CompareExchangeBytes(ulong value, ulong comparand)
         {
+            global::SharedStruct.LockFreeWriteNotice notice = _segment.PrepareLockFreeWrite();
             ulong original = global::System.Threading.Interlocked.CompareExchange(ref _segment.GetUnsynchronizedReference().Bytes, value, comparand);
             if (original == comparand)
-                _segment.NoteLockFreeWrite();
+                notice.Written();
             return original;
         }
 

@@ -1,0 +1,50 @@
+using System;
+using System.Globalization;
+using System.Threading;
+using SharedStruct;
+using SharedStruct.EndToEnd;
+
+/// <summary>
+/// Change notification through the generated API:
+///   watch-atomic &lt;dir&gt; &lt;timeout ms&gt;   a read-only view registers as a watcher, prints "ready", then waits for one change
+///                                   and prints "changed atomic=N" or "timeout atomic=N"
+///   watch-add &lt;dir&gt;                  one generated AddAtomic(1)
+///   watch-add-silent &lt;dir&gt;           the same increment through the unsynchronized reference, telling nobody (a twin
+///                                   that proves the watcher's test can fail)
+/// </summary>
+internal static class WatchCommands
+{
+    public static int Run(string[] args, SharedSegmentOptions options)
+    {
+        switch (args[0])
+        {
+            case "watch-atomic":
+            {
+                using CounterReadOnlySegment view = Counter.OpenReadOnly(options);
+                // The first wait registers the view as a watcher; a lock-free write counts as a change only for
+                // registered watchers, so "ready" must come after it.
+                view.WaitForChange(view.Version, TimeSpan.FromMilliseconds(1));
+                ulong version = view.Version;
+                Console.WriteLine("ready");
+                bool changed = view.WaitForChange(version, TimeSpan.FromMilliseconds(int.Parse(args[2], CultureInfo.InvariantCulture)));
+                Console.WriteLine((changed ? "changed" : "timeout") + " atomic=" + view.Atomic.ToString(CultureInfo.InvariantCulture));
+                return 0;
+            }
+            case "watch-add":
+            {
+                using CounterSegment segment = Counter.OpenExisting(options);
+                segment.AddAtomic(1);
+                return 0;
+            }
+            case "watch-add-silent":
+            {
+                using CounterSegment segment = Counter.OpenExisting(options);
+                Interlocked.Increment(ref segment.Segment.GetUnsynchronizedReference().Atomic);
+                return 0;
+            }
+            default:
+                Console.Error.WriteLine("unknown command " + args[0]);
+                return 2;
+        }
+    }
+}
