@@ -37,7 +37,7 @@ internal sealed class SharedStructLogging : IDisposable
                 InstrumentPublished = (instrument, l) =>
                 {
                     if (instrument.Meter.Name == SharedStructMetrics.MeterName && Wanted(instrument.Meter.Scope)
-                        && instrument.Name is "sharedstruct.lock.timeouts" or "sharedstruct.lock.recoveries")
+                        && instrument.Name is InstrumentNames.LockTimeouts or InstrumentNames.LockRecoveries)
                         l.EnableMeasurementEvents(instrument);
                 },
             };
@@ -63,7 +63,7 @@ internal sealed class SharedStructLogging : IDisposable
             if (tag.Key == SharedStructMetrics.SegmentTag && tag.Value is string name)
                 segment = name;
         }
-        if (instrument.Name == "sharedstruct.lock.recoveries")
+        if (instrument.Name == InstrumentNames.LockRecoveries)
             Log.Recovered(_logger, segment);
         else
             Log.TimedOut(_logger, segment);

@@ -119,7 +119,7 @@ public class HostingTests
         {
             listener.InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Meter.Name == SharedStructMetrics.MeterName && instrument.Name == "sharedstruct.lock.acquisitions")
+                if (instrument.Meter.Name == SharedStructMetrics.MeterName && instrument.Name == "sharedstruct.segment.lock.acquisitions")
                     l.EnableMeasurementEvents(instrument);
             };
             listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>

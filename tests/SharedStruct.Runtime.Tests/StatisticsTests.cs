@@ -1,7 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics.Metrics;
+using System.IO;
 using System.Linq;
+using System.Reflection;
+using System.Text.RegularExpressions;
 using System.Threading;
 using SharedStruct.Diagnostics;
 using SharedStruct.Scenarios;
@@ -100,8 +103,12 @@ public class StatisticsTests
         Assert.Equal(0UL, Info(t).Statistics.SnapshotRetries); // a free lock: the first copy holds
         using var holder = ChildProcess.Start(["hold", t.Name]);
         holder.Expect("locked pid=");
+        using var recorder = new MeterRecorder(meter => meter.Name == SharedStructMetrics.MeterName);
         Assert.Throws<TimeoutException>(() => seg.ReadSnapshot(TimeSpan.FromMilliseconds(50)));
         Assert.Equal(1UL, Info(t).Statistics.SnapshotRetries); // one read that had to retry, counted once
+        recorder.Collect();
+        Assert.Equal(1L, recorder.Last<long>("sharedstruct.segment.snapshot.retries", t.Name)); // the header's count
+        Assert.Equal([1L], recorder.All<long>("sharedstruct.snapshot.retries", t.Name)); // this process's, recorded once
         holder.Send("");
         Assert.Equal("released", holder.ReadLine());
     }
@@ -110,7 +117,7 @@ public class StatisticsTests
     public void The_SharedStruct_meter_reports_header_statistics_and_slow_path_events_tagged_by_segment_name()
     {
         using var t = new TestSegment();
-        using var recorder = new MeterRecorder(meter => meter.Name == SharedStructMetrics.MeterName && meter.Version == SharedStructMetrics.Version);
+        using var recorder = new MeterRecorder(meter => meter.Name == SharedStructMetrics.MeterName && meter.Scope is null);
         using var seg = SharedSegment<TestPayload>.Open(t.Name);
         for (int i = 0; i < 5; i++)
             seg.Lock(Second).Dispose();
@@ -143,19 +150,23 @@ public class StatisticsTests
 
         recorder.Collect();
         SegmentStatistics header = Info(t).Statistics;
-        Assert.Equal((long)header.Acquisitions, recorder.Last<long>("sharedstruct.lock.acquisitions", t.Name));
+        Assert.Equal((long)header.Acquisitions, recorder.Last<long>("sharedstruct.segment.lock.acquisitions", t.Name));
         Assert.True(header.Acquisitions >= 8);
-        Assert.Equal((long)header.ContendedAcquisitions, recorder.Last<long>("sharedstruct.lock.contended_acquisitions", t.Name));
+        Assert.Equal((long)header.ContendedAcquisitions, recorder.Last<long>("sharedstruct.segment.lock.contended_acquisitions", t.Name));
         Assert.True(header.ContendedAcquisitions >= 2);
-        Assert.Equal(1L, recorder.Last<long>("sharedstruct.lock.timeouts.total", t.Name));
+        Assert.Equal(1L, recorder.Last<long>("sharedstruct.segment.lock.timeouts", t.Name));
         Assert.Equal(1L, recorder.Sum<long>("sharedstruct.lock.timeouts", t.Name));
-        Assert.Equal(1, recorder.Last<int>("sharedstruct.segments.open", t.Name));
-        double waitTime = recorder.Last<double>("sharedstruct.lock.wait.time", t.Name);
+        Assert.Equal(1, recorder.Last<int>("sharedstruct.view.count", t.Name));
+        double waitTime = recorder.Last<double>("sharedstruct.segment.lock.wait.time", t.Name);
         Assert.Equal(header.TotalWait.TotalSeconds, waitTime, tolerance: 1e-6); // TimeSpan keeps 100 ns ticks, the instrument the nanoseconds
         List<double> waits = recorder.All<double>("sharedstruct.lock.wait.duration", t.Name);
         Assert.Single(waits); // only this process's one contended acquisition; the uncontended ones record nothing
         Assert.InRange(waits[0], 0.05, 30);
-        Assert.All(recorder.Tags, tags => Assert.Equal([SharedStructMetrics.SegmentTag], tags));
+        double maxWait = recorder.Last<double>("sharedstruct.segment.lock.wait.max", t.Name);
+        Assert.Equal(header.MaxWait.TotalSeconds, maxWait, tolerance: 1e-6);
+        Assert.InRange(maxWait, waits[0] - 1e-6, waitTime + 1e-6); // at least this process's wait, at most all waits together
+        Assert.All(recorder.Tags, tags => Assert.Equal(["sharedstruct.segment.name"], tags));
+        Assert.Equal([ExpectedMeterVersion()], recorder.MeterVersions);
     }
 
     [Fact]
@@ -172,14 +183,155 @@ public class StatisticsTests
         processWide.Collect();
         Meter created = Assert.Single(factory.Created);
         Assert.Equal(SharedStructMetrics.MeterName, created.Name);
-        Assert.Equal(SharedStructMetrics.Version, created.Version);
-        Assert.Equal(1L, fromFactory.Last<long>("sharedstruct.lock.acquisitions", t.Name));
-        Assert.False(processWide.Has("sharedstruct.lock.acquisitions", t.Name));
+        Assert.Equal(ExpectedMeterVersion(), created.Version);
+        Assert.Equal(1L, fromFactory.Last<long>("sharedstruct.segment.lock.acquisitions", t.Name));
+        Assert.False(processWide.Has("sharedstruct.segment.lock.acquisitions", t.Name));
 
         seg.Dispose();
         fromFactory.Clear();
         fromFactory.Collect();
-        Assert.False(fromFactory.Has("sharedstruct.segments.open", t.Name)); // a disposed segment reports nothing
+        Assert.False(fromFactory.Has("sharedstruct.view.count", t.Name)); // a disposed segment reports nothing
+    }
+
+    [Fact]
+    public void Every_published_instrument_follows_the_naming_rules_and_the_docs_table_lists_exactly_them()
+    {
+        using var t = new TestSegment();
+        using var factory = new TestMeterFactory();
+        var published = new List<Instrument>();
+        using (var listener = new MeterListener())
+        {
+            listener.InstrumentPublished = (instrument, _) =>
+            {
+                if (factory.Created.Contains(instrument.Meter))
+                {
+                    lock (published)
+                        published.Add(instrument);
+                }
+            };
+            listener.Start();
+            using var seg = SharedSegment<TestPayload>.Open(t.Name, new SharedSegmentOptions { MeterFactory = factory });
+        }
+
+        Assert.Equal(12, published.Count);
+        Assert.Empty(NamingProblems(published.Select(i => (i.Name, i.Unit, ValueType(i))).ToList(), SharedStructMetrics.SegmentTag));
+        Assert.All(published, i => Assert.False(string.IsNullOrWhiteSpace(i.Description), $"{i.Name} has no description"));
+
+        // docs/observability.md: one row per instrument, with its kind and unit.
+        string docs = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "observability.md"));
+        var rows = Regex.Matches(docs, @"^\| `(?<name>sharedstruct\.[^`]+)` \| (?<kind>[^|]+) \| `(?<unit>[^`]+)` \|", RegexOptions.Multiline)
+            .Select(m => (m.Groups["name"].Value, m.Groups["kind"].Value.Trim(), m.Groups["unit"].Value))
+            .OrderBy(r => r.Item1, StringComparer.Ordinal);
+        Assert.Equal(published.Select(i => (i.Name, Kind(i), i.Unit!)).OrderBy(r => r.Item1, StringComparer.Ordinal), rows);
+    }
+
+    [Fact]
+    public void The_naming_rules_catch_each_name_they_forbid()
+    {
+        // The twin of the test above: the rules fed the names this meter once had, and a few more mistakes.
+        List<string> problems = NamingProblems(
+        [
+            ("sharedstruct.lock.timeouts", "{timeout}", typeof(long)),
+            ("sharedstruct.lock.timeouts.total", "{timeout}", typeof(long)),
+            ("sharedstruct.segment.lock.acquisitions", "{acquisition}", typeof(long)),
+            ("sharedstruct.Lock.Waits", "{wait}", typeof(long)),
+            ("sharedstruct.lock.wait.duration", "ms", typeof(double)),
+            ("sharedstruct.segment.lock.wait.time", "s", typeof(long)),
+            ("sharedstruct.view.count", "", typeof(int)),
+            ("sharedstruct.view.count", "{view}", typeof(int)),
+        ], tag: "sharedstruct.segment");
+        Assert.Equal(
+        [
+            "sharedstruct.Lock.Waits is not lower-case dotted snake_case under sharedstruct.",
+            "sharedstruct.lock.timeouts is also the namespace of sharedstruct.lock.timeouts.total",
+            "sharedstruct.lock.timeouts.total ends in total",
+            "sharedstruct.lock.wait.duration has unit 'ms', not UCUM seconds or a {count} annotation",
+            "sharedstruct.lock.wait.duration is a duration not in seconds",
+            "sharedstruct.segment is also the namespace of sharedstruct.segment.lock.acquisitions",
+            "sharedstruct.segment is also the namespace of sharedstruct.segment.lock.wait.time",
+            "sharedstruct.segment.lock.wait.time has seconds as whole numbers",
+            "sharedstruct.view.count has no unit",
+            "sharedstruct.view.count is published twice",
+        ], problems.Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// What breaks .NET's and OpenTelemetry's naming guidance in a set of instruments and their tag: lower-case dotted
+    /// snake_case names, none ending in total, none also the namespace of another (tag included), a unit on each (UCUM
+    /// seconds or a <c>{count}</c> annotation), durations in seconds as floating point.
+    /// </summary>
+    private static List<string> NamingProblems(IReadOnlyList<(string Name, string? Unit, Type Value)> instruments, string tag)
+    {
+        var problems = new List<string>();
+        foreach ((string name, string? unit, Type value) in instruments)
+        {
+            if (!Regex.IsMatch(name, @"^sharedstruct(\.[a-z][a-z0-9]*(_[a-z0-9]+)*)+$"))
+                problems.Add($"{name} is not lower-case dotted snake_case under sharedstruct.");
+            if (Regex.IsMatch(name, @"[._]total$"))
+                problems.Add($"{name} ends in total");
+            if (string.IsNullOrEmpty(unit))
+                problems.Add($"{name} has no unit");
+            else if (unit != "s" && unit != "By" && !Regex.IsMatch(unit, @"^\{[a-z_]+\}$"))
+                problems.Add($"{name} has unit '{unit}', not UCUM seconds or a {{count}} annotation");
+            bool duration = Regex.IsMatch(name, @"\.(duration|time)$|\.wait\.");
+            if (duration && unit != "s")
+                problems.Add($"{name} is a duration not in seconds");
+            if (unit == "s" && value != typeof(double))
+                problems.Add($"{name} has seconds as whole numbers");
+        }
+        List<string> names = instruments.Select(i => i.Name).Append(tag).ToList();
+        foreach (string twice in names.GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key))
+            problems.Add($"{twice} is published twice");
+        foreach (string outer in names.Distinct(StringComparer.Ordinal))
+        {
+            foreach (string inner in names.Distinct(StringComparer.Ordinal).Where(n => n.StartsWith(outer + ".", StringComparison.Ordinal)))
+                problems.Add($"{outer} is also the namespace of {inner}");
+        }
+        return problems;
+    }
+
+    private static Type ValueType(Instrument instrument) => instrument.GetType().GetGenericArguments()[0];
+
+    private static string Kind(Instrument instrument) => instrument.GetType().GetGenericTypeDefinition() switch
+    {
+        Type d when d == typeof(ObservableCounter<>) => "observable counter",
+        Type d when d == typeof(ObservableGauge<>) => "observable gauge",
+        Type d when d == typeof(ObservableUpDownCounter<>) => "observable up-down counter",
+        Type d when d == typeof(Histogram<>) => "histogram",
+        Type d when d == typeof(Counter<>) => "counter",
+        Type d => d.Name,
+    };
+
+    private static string RepoRoot()
+    {
+        for (string? dir = AppContext.BaseDirectory; dir is not null; dir = Path.GetDirectoryName(dir))
+        {
+            if (File.Exists(Path.Combine(dir, "SharedStruct.sln")))
+                return dir;
+        }
+        throw new InvalidOperationException($"No SharedStruct.sln above {AppContext.BaseDirectory}.");
+    }
+
+    [Fact]
+    public void The_meter_version_is_the_runtime_package_version_that_matches_the_assembly_version()
+    {
+        string version = ExpectedMeterVersion();
+        Assert.DoesNotContain("+", version);
+        Version assembly = typeof(SharedSegment<>).Assembly.GetName().Version!;
+        Version numeric = Version.Parse(version.Split('-')[0]);
+        Assert.Equal(new Version(assembly.Major, assembly.Minor, assembly.Build), numeric);
+        Assert.Equal(version, SharedStructMetrics.Version);
+    }
+
+    /// <summary>
+    /// The meter version the docs promise, read here from the runtime assembly's attribute rather than from
+    /// <see cref="SharedStructMetrics.Version"/>: the informational version without the build's <c>+commit</c> suffix.
+    /// </summary>
+    private static string ExpectedMeterVersion()
+    {
+        string informational = typeof(SharedSegment<>).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
+        int plus = informational.IndexOf('+', StringComparison.Ordinal);
+        return plus < 0 ? informational : informational[..plus];
     }
 
     private static SegmentInfo Info(TestSegment t) => SegmentInspector.Inspect(t.Name, t.Options);
@@ -209,6 +361,7 @@ public class StatisticsTests
     {
         private readonly MeterListener _listener = new();
         private readonly List<(string Instrument, string? Segment, object Value, string[] Tags)> _measurements = new();
+        private readonly HashSet<string?> _versions = new();
 
         public MeterRecorder(Func<Meter, bool> select)
         {
@@ -234,7 +387,20 @@ public class StatisticsTests
                     segment = tags[i].Value as string;
             }
             lock (_measurements)
+            {
                 _measurements.Add((instrument.Name, segment, value!, keys));
+                _versions.Add(instrument.Meter.Version);
+            }
+        }
+
+        /// <summary>The versions of the meters whose measurements were recorded.</summary>
+        public List<string?> MeterVersions
+        {
+            get
+            {
+                lock (_measurements)
+                    return _versions.ToList();
+            }
         }
 
         public void Collect() => _listener.RecordObservableInstruments();

@@ -10,10 +10,11 @@ using SharedStruct.Locking;
 namespace SharedStruct.Diagnostics;
 
 /// <summary>
-/// The instruments of the <c>SharedStruct</c> meter. Observable counters read the segment-wide statistics in each open
-/// segment's header (so they count every process's use of the segment, and survive processes); the wait-time
-/// histogram, the timeout and recovery counters and the retry counter are recorded by this process, on slow paths only.
-/// Every measurement is tagged with the segment's name alone.
+/// The instruments of the <c>SharedStruct</c> meter. The <c>sharedstruct.segment.*</c> instruments read the segment-wide
+/// statistics in each open segment's header (so they count every process's use of the segment, and survive processes);
+/// <c>sharedstruct.lock.*</c> and <c>sharedstruct.snapshot.*</c> are recorded by this process, on slow paths only, and
+/// <c>sharedstruct.view.count</c> counts this process's open views. Every measurement is tagged with the segment's name
+/// alone (<see cref="SegmentTag"/>).
 /// </summary>
 /// <remarks>
 /// Listen with <c>dotnet-counters monitor --counters SharedStruct -p &lt;pid&gt;</c>, an OpenTelemetry
@@ -26,9 +27,12 @@ public static class SharedStructMetrics
     public const string MeterName = "SharedStruct";
 
     /// <summary>The one tag every measurement carries: the segment's name.</summary>
-    public const string SegmentTag = "sharedstruct.segment";
+    public const string SegmentTag = InstrumentNames.SegmentNameTag;
 
-    /// <summary>The meter's version: the runtime assembly's informational version.</summary>
+    /// <summary>
+    /// The meter's version: the runtime assembly's informational version without its <c>+</c> source-revision suffix,
+    /// which is the SharedStruct package version (<c>0.1.0</c>, say, where the assembly version reads <c>0.1.0.0</c>).
+    /// </summary>
     public static string Version { get; } =
         typeof(SharedStructMetrics).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? typeof(SharedStructMetrics).Assembly.GetName().Version?.ToString() ?? "0";
@@ -75,27 +79,27 @@ internal sealed unsafe class SegmentMeters
     public SegmentMeters(Meter meter)
     {
         Meter = meter;
-        meter.CreateObservableCounter("sharedstruct.lock.acquisitions", () => Observe(h => (long)Volatile.Read(ref h->Acquisitions)),
+        meter.CreateObservableCounter(InstrumentNames.SegmentLockAcquisitions, () => Observe(h => (long)Volatile.Read(ref h->Acquisitions)),
             "{acquisition}", "Lock acquisitions of the segment, by every process (from its header).");
-        meter.CreateObservableCounter("sharedstruct.lock.contended_acquisitions", () => Observe(h => (long)Volatile.Read(ref h->ContendedAcquisitions)),
+        meter.CreateObservableCounter(InstrumentNames.SegmentLockContendedAcquisitions, () => Observe(h => (long)Volatile.Read(ref h->ContendedAcquisitions)),
             "{acquisition}", "Lock acquisitions that had to wait, by every process (from its header).");
-        meter.CreateObservableCounter("sharedstruct.lock.wait.time", () => ObserveSeconds(h => (long)Volatile.Read(ref h->WaitNanosecondsTotal)),
+        meter.CreateObservableCounter(InstrumentNames.SegmentLockWaitTime, () => ObserveSeconds(h => (long)Volatile.Read(ref h->WaitNanosecondsTotal)),
             "s", "Total time contended acquisitions waited for the lock, in every process (from its header).");
-        meter.CreateObservableGauge("sharedstruct.lock.wait.max", () => ObserveSeconds(h => (long)Volatile.Read(ref h->WaitNanosecondsMax)),
+        meter.CreateObservableGauge(InstrumentNames.SegmentLockWaitMax, () => ObserveSeconds(h => (long)Volatile.Read(ref h->WaitNanosecondsMax)),
             "s", "The longest wait of a contended acquisition so far, in any process (from its header).");
-        meter.CreateObservableCounter("sharedstruct.lock.timeouts.total", () => Observe(h => (long)Volatile.Read(ref h->Timeouts)),
+        meter.CreateObservableCounter(InstrumentNames.SegmentLockTimeouts, () => Observe(h => (long)Volatile.Read(ref h->Timeouts)),
             "{timeout}", "Lock waits that timed out, in every process (from its header).");
-        meter.CreateObservableCounter("sharedstruct.lock.recoveries.total", () => Observe(h => (long)Volatile.Read(ref h->AbandonCount)),
+        meter.CreateObservableCounter(InstrumentNames.SegmentLockRecoveries, () => Observe(h => (long)Volatile.Read(ref h->AbandonCount)),
             "{recovery}", "Locks taken over from a holder that died, by every process (from its header).");
-        meter.CreateObservableCounter("sharedstruct.snapshot.retries.total", () => Observe(h => (long)Volatile.Read(ref h->SnapshotRetries)),
+        meter.CreateObservableCounter(InstrumentNames.SegmentSnapshotRetries, () => Observe(h => (long)Volatile.Read(ref h->SnapshotRetries)),
             "{retry}", "Lock-free snapshot reads that had to try again, by every process's writable views (from its header).");
-        meter.CreateObservableUpDownCounter("sharedstruct.segments.open", ObserveOpen,
-            "{segment}", "Segment objects this process has open.");
-        _waits = meter.CreateHistogram<double>("sharedstruct.lock.wait.duration", "s",
+        meter.CreateObservableUpDownCounter(InstrumentNames.ViewCount, ObserveOpen,
+            "{view}", "Views of the segment (segment objects) this process has open.");
+        _waits = meter.CreateHistogram<double>(InstrumentNames.LockWaitDuration, "s",
             "How long this process's contended acquisitions waited for the lock (recorded on the slow path only).");
-        _timeouts = meter.CreateCounter<long>("sharedstruct.lock.timeouts", "{timeout}", "This process's lock waits that timed out.");
-        _recoveries = meter.CreateCounter<long>("sharedstruct.lock.recoveries", "{recovery}", "Locks this process took over from a holder that died.");
-        _retries = meter.CreateCounter<long>("sharedstruct.snapshot.retries", "{retry}", "This process's snapshot reads that had to try again.");
+        _timeouts = meter.CreateCounter<long>(InstrumentNames.LockTimeouts, "{timeout}", "This process's lock waits that timed out.");
+        _recoveries = meter.CreateCounter<long>(InstrumentNames.LockRecoveries, "{recovery}", "Locks this process took over from a holder that died.");
+        _retries = meter.CreateCounter<long>(InstrumentNames.SnapshotRetries, "{retry}", "This process's snapshot reads that had to try again.");
     }
 
     public Meter Meter { get; }

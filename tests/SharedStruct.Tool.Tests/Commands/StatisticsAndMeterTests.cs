@@ -40,10 +40,10 @@ public class StatisticsAndMeterTests
         Assert.Equal("0", Columns.Header(before.Output, "Timeouts"));
         Assert.Equal("none", Columns.Header(before.Output, "Recoveries"));
         meter.Collect();
-        Assert.Equal(3L, meter.Last("sharedstruct.lock.acquisitions"));
-        Assert.Equal(0L, meter.Last("sharedstruct.lock.contended_acquisitions"));
-        Assert.Equal(0L, meter.Last("sharedstruct.lock.timeouts.total"));
-        Assert.Equal(0L, meter.Last("sharedstruct.lock.recoveries.total"));
+        Assert.Equal(3L, meter.Last("sharedstruct.segment.lock.acquisitions"));
+        Assert.Equal(0L, meter.Last("sharedstruct.segment.lock.contended_acquisitions"));
+        Assert.Equal(0L, meter.Last("sharedstruct.segment.lock.timeouts"));
+        Assert.Equal(0L, meter.Last("sharedstruct.segment.lock.recoveries"));
         Assert.Empty(meter.All("sharedstruct.lock.wait.duration"));
         Assert.Empty(meter.All("sharedstruct.lock.timeouts"));
         Assert.Empty(meter.All("sharedstruct.lock.recoveries"));
@@ -100,11 +100,11 @@ public class StatisticsAndMeterTests
         // The meter: the observable instruments read the same header; the slow-path instruments recorded this
         // process's events as they happened.
         meter.Collect();
-        Assert.Equal(8L, meter.Last("sharedstruct.lock.acquisitions"));
-        Assert.Equal(2L, meter.Last("sharedstruct.lock.contended_acquisitions"));
-        Assert.Equal(header.TotalWait.TotalSeconds, (double)meter.Last("sharedstruct.lock.wait.time"), tolerance: 1e-6);
-        Assert.Equal(1L, meter.Last("sharedstruct.lock.timeouts.total"));
-        Assert.Equal(1L, meter.Last("sharedstruct.lock.recoveries.total"));
+        Assert.Equal(8L, meter.Last("sharedstruct.segment.lock.acquisitions"));
+        Assert.Equal(2L, meter.Last("sharedstruct.segment.lock.contended_acquisitions"));
+        Assert.Equal(header.TotalWait.TotalSeconds, (double)meter.Last("sharedstruct.segment.lock.wait.time"), tolerance: 1e-6);
+        Assert.Equal(1L, meter.Last("sharedstruct.segment.lock.timeouts"));
+        Assert.Equal(1L, meter.Last("sharedstruct.segment.lock.recoveries"));
         Assert.Equal([1L], meter.All("sharedstruct.lock.timeouts"));
         Assert.Equal([1L], meter.All("sharedstruct.lock.recoveries"));
         List<object> waits = meter.All("sharedstruct.lock.wait.duration");
