@@ -13,6 +13,9 @@ using SharedStruct.EndToEnd;
 //   add <dir> <n> <parties>          waits for all parties, then n lock-free AddAtomic(1)
 //   prop-inc <dir> <n>               n increments of Flags through the guarded getter and setter
 //   init <dir> <hits>                opens with an initializer setting Hits and State; prints created|opened, ran|skipped
+//   create <dir> <hits> struct|wrapper   CreateNew with the same initializer, through Counter or CounterSegment;
+//                                    prints created|ran, or when it exists refused <exception type>|ran|skipped
+//                                    and the exception's message on a second line
 //   update <dir> <note>              one Update: SetNote, Hits++, DataSpan[i] = i*3; prints the Read of the same fields
 //   view <dir>                       the read-only view: typed getters and a Read; prints note|hits|data
 //   frame-write <dir> <seq>          opens the 8 MiB Frame, fills it in one Update (on a thread with a 256 KiB stack)
@@ -49,6 +52,8 @@ if (args[0] == "view")
     Console.WriteLine(view.Note + "|" + view.Hits.ToString(CultureInfo.InvariantCulture) + "|" + Convert.ToHexString(bytes) + "|" + fromRead);
     return 0;
 }
+if (args[0] == "create")
+    return CreateNew(args, options);
 bool initializerRan = false;
 using CounterSegment segment = args[0] == "init"
     ? Counter.Open(options, (ref Counter value) =>
@@ -137,6 +142,30 @@ switch (args[0])
     default:
         Console.Error.WriteLine($"unknown command {args[0]}");
         return 2;
+}
+
+static int CreateNew(string[] args, SharedSegmentOptions options)
+{
+    bool initializerRan = false;
+    SegmentInitializer<Counter> initializer = (ref Counter value) =>
+    {
+        value.Hits = long.Parse(args[2], CultureInfo.InvariantCulture);
+        value.State = Mode.Busy;
+        initializerRan = true;
+    };
+    try
+    {
+        using CounterSegment segment = args[3] == "struct"
+            ? Counter.CreateNew(options, initializer)
+            : CounterSegment.CreateNew(options, initializer);
+        Console.WriteLine((segment.IsCreator ? "created" : "opened") + "|" + (initializerRan ? "ran" : "skipped"));
+    }
+    catch (Exception e)
+    {
+        Console.WriteLine("refused " + e.GetType().FullName + "|" + (initializerRan ? "ran" : "skipped"));
+        Console.WriteLine(e.Message);
+    }
+    return 0;
 }
 
 // A start barrier in the segment itself, so the parties really overlap instead of running one after another.

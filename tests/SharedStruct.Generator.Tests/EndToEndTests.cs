@@ -54,6 +54,24 @@ public sealed class EndToEndTests : IDisposable
         Assert.StartsWith("42|", await RunAsync("get", _directory), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("struct", "wrapper")]
+    [InlineData("wrapper", "struct")]
+    public async Task GeneratedCreateNewRunsItsInitializerAndASecondCreateNewFailsWithoutRunningIts(string creator, string latecomer)
+    {
+        SkipUnlessUnix();
+        // Counter.CreateNew and CounterSegment.CreateNew, each as the creator and as the latecomer.
+        Assert.Equal("created|ran", await RunAsync("create", _directory, "42", creator));
+        Assert.Equal("42||" + new string('0', 32) + "|0,0|Busy|0|0", await RunAsync("get", _directory));
+
+        // Another process's CreateNew finds the segment there: the runtime's IOException, and its initializer never ran
+        // (the same child reported "ran" above, so "skipped" is not a value it cannot help printing).
+        string[] refused = (await RunAsync("create", _directory, "99", latecomer)).Split('\n', StringSplitOptions.TrimEntries);
+        Assert.Equal("refused System.IO.IOException|skipped", refused[0]);
+        Assert.Contains("it already exists (mode CreateNew)", refused[1], StringComparison.Ordinal);
+        Assert.Equal("42||" + new string('0', 32) + "|0,0|Busy|0|0", await RunAsync("get", _directory));
+    }
+
     [Fact]
     public async Task LockedIncrementsAreExactUnderContention()
     {

@@ -5,10 +5,15 @@ namespace SharedStruct.Tests;
 
 /// <summary>
 /// The core package as a stranger meets it: fresh projects in a temporary folder that reference only the package,
-/// built as a user would; two processes of one share a struct, another fails to build with the analyzer's error.
+/// built as a user would; two processes of one share a struct, another fails to build with the analyzer's error. The
+/// first also builds README's Quick start program with the lines the README adds to it
+/// (<see cref="ReadmeQuickStart.ProgramContinued"/>), warnings as errors.
 /// </summary>
 public sealed class PackageTests(PackedPackages packed)
 {
+    private static readonly string ReadmePath = Path.Combine(PackedPackages.RepoRoot, "README.md");
+    private static readonly string Readme = File.ReadAllText(ReadmePath);
+
     [Fact]
     public void A_fresh_project_referencing_only_the_package_gets_the_api_and_two_processes_share_a_struct_and_a_string_field_fails_the_build()
     {
@@ -41,6 +46,7 @@ public sealed class PackageTests(PackedPackages packed)
                 public fixed char Title[32];
             }
             """, ("SharedStruct", null));
+        File.WriteAllText(Path.Combine(good, "ReadmeQuickStart.cs"), ReadmeQuickStart.ProgramContinued(Readme, ReadmePath));
         packed.Runner.Run(good, "dotnet", "build -c Release -warnaserror");
         string dll = Path.Combine(good, "bin", "Release", "net10.0", "Consumer.dll");
         string segments = packed.NewFolder("segments");

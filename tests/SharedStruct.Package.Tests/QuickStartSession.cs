@@ -11,7 +11,9 @@ namespace SharedStruct.Tests;
 /// <summary>
 /// Does what README's Quick start says, block by block, in a temporary folder laid out as the README assumes: a clone
 /// (the working directory of the first command) with the packed folder beside it. Bash blocks run as written in bash;
-/// the xml block goes into the app's project file's PropertyGroup; the csharp block becomes the app's Program.cs.
+/// the xml block goes into the app's project file's PropertyGroup; the first csharp block becomes the app's Program.cs.
+/// Later csharp blocks add lines to that program: the session leaves them out, so the two runs print what the README
+/// says, and <see cref="PackageTests"/> builds them (<see cref="ReadmeQuickStart.ProgramContinued"/>).
 /// Only two things differ from a user's machine, and they are checked, not assumed:
 /// <list type="bullet">
 /// <item>The pack command is not run again (the assembly's one pack, with <c>--no-build</c>, stands for it); its
@@ -35,7 +37,7 @@ public sealed partial class QuickStartSession(PackedPackages packed, string name
     /// <summary>Runs the Quick start of <paramref name="readme"/>; false (with the output) when a step fails.</summary>
     public (bool Succeeded, string Output) Run(string readme)
     {
-        IReadOnlyList<QuickStartBlock> blocks = ReadmeQuickStart.Blocks(readme);
+        IReadOnlyList<ReadmeBlock> blocks = ReadmeQuickStart.Blocks(readme);
         string root = packed.NewFolder(name);
         ToolPath = Path.Combine(root, "tools");
         string directory = Directory.CreateDirectory(Path.Combine(root, "sharedstruct")).FullName;
@@ -48,10 +50,10 @@ public sealed partial class QuickStartSession(PackedPackages packed, string name
         int programAt = -1;
         for (int i = 1; i < blocks.Count; i++)
         {
-            QuickStartBlock block = blocks[i];
+            ReadmeBlock block = blocks[i];
             switch (block.Language)
             {
-                case "bash" when programAt >= 0:
+                case "bash" or "csharp" when programAt >= 0:
                     break; // with the rest, below
                 case "bash":
                     if (!RunShell(ref directory, block.Text, privateShm: false, out string failure))
@@ -70,12 +72,12 @@ public sealed partial class QuickStartSession(PackedPackages packed, string name
         }
         if (programAt < 0)
             throw new FormatException("the Quick start has no csharp block for Program.cs");
-        string rest = string.Join("\n", blocks.Skip(programAt + 1).Select(b => b.Language == "bash" ? b.Text
-            : throw new FormatException($"after Program.cs the Quick start must be shell commands only, not '{b.Language}'")));
+        string rest = string.Join("\n", blocks.Skip(programAt + 1).Where(b => b.Language != "csharp").Select(b => b.Language == "bash" ? b.Text
+            : throw new FormatException($"after Program.cs the Quick start must be shell commands and lines for Program.cs only, not '{b.Language}'")));
         return RunShell(ref directory, rest, privateShm: true, out string error) ? (true, string.Join("\n", _outputs)) : (false, error);
     }
 
-    private static string PackOutput(QuickStartBlock first)
+    private static string PackOutput(ReadmeBlock first)
     {
         Match match = PackLine().Match(first.Text.Trim());
         if (first.Language != "bash" || !match.Success || match.Groups["command"].Value != PackedPackages.PackCommand)

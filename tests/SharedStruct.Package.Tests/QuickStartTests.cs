@@ -59,7 +59,7 @@ public sealed partial class QuickStartTests(PackedPackages packed)
         // The twins: each of the two flaws the Quick start had when it did not compile as pasted. If these passed,
         // the test above could not tell a broken README from a good one.
         Assert.SkipUnless(OperatingSystem.IsLinux(), "the Quick start's shell steps are Linux's");
-        QuickStartBlock[] blocks = [.. ReadmeQuickStart.Blocks(Readme)];
+        ReadmeBlock[] blocks = [.. ReadmeQuickStart.Blocks(Readme)];
         string broken;
         if (flaw == "no AllowUnsafeBlocks step")
         {
@@ -68,7 +68,7 @@ public sealed partial class QuickStartTests(PackedPackages packed)
         }
         else
         {
-            string program = blocks.Single(b => b.Language == "csharp").Text;
+            string program = ReadmeQuickStart.ProgramBlock(Readme).Text;
             int declaration = program.IndexOf("[SharedSegment(", StringComparison.Ordinal);
             int statements = program.IndexOf("using CounterSegment", StringComparison.Ordinal);
             Assert.True(statements > 0 && declaration > statements, "the Quick start's program changed shape: update this twin");

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using SharedStruct.Tests;
 using SharedStruct.Tool.Cli;
 using SharedStruct.Tool.Tests.Infrastructure;
@@ -40,6 +41,32 @@ public class RealProcessTests
         Assert.Equal(ExitCodes.Ok, help.ExitCode);
         foreach (string command in new[] { "list", "inspect", "watch", "delete", "stale" })
             Assert.Contains(command, help.Output);
+    }
+
+    [Fact]
+    public void The_tool_process_shows_an_enum_field_of_a_generated_struct_by_name_from_the_description_the_generator_stored()
+    {
+        using var dir = new TempDirectory();
+        var options = new SharedSegmentOptions { Directory = dir.Path };
+        using MachineSegment machine = Machine.Open(options);
+        machine.State = MachineState.Busy;
+        machine.Jobs = 3;
+
+        ToolResult inspected = ToolProcess.Run("inspect", MachineSegment.SegmentName, "--dir", dir.Path);
+        Assert.True(inspected.ExitCode == ExitCodes.Ok, inspected.ToString());
+        Assert.Equal(["State", "int16", "0", "2", "Busy (7)"], Columns.Row(inspected.Output, "State"));
+        Assert.Equal(["Jobs", "int64", "8", "8", "3"], Columns.Row(inspected.Output, "Jobs"));
+
+        // The twin: the same bytes stored with the generator's description minus its enum lines show a bare number, so
+        // the name above came from what the generator wrote, not from anything the tool knows about this struct.
+        string bare = string.Join("\n", MachineSegment.Layout.Description.Split('\n').Where(l => !l.StartsWith("enum ", StringComparison.Ordinal)));
+        Assert.NotEqual(MachineSegment.Layout.Description, bare);
+        using SharedSegment<Machine> numbers = SharedSegment<Machine>.Open("tool.machine-bare", options, new SegmentLayout(SegmentLayout.ComputeFingerprint(bare), bare));
+        using (var g = numbers.Lock(TimeSpan.FromSeconds(5)))
+            g.Value.State = MachineState.Busy;
+        ToolResult bareInspected = ToolProcess.Run("inspect", "tool.machine-bare", "--dir", dir.Path);
+        Assert.True(bareInspected.ExitCode == ExitCodes.Ok, bareInspected.ToString());
+        Assert.Equal(["State", "int16", "0", "2", "7"], Columns.Row(bareInspected.Output, "State"));
     }
 
     [Fact]
