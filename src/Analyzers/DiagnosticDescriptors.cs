@@ -161,11 +161,11 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NoLockTimeout = new(
         DiagnosticIds.NoLockTimeout,
         title: "Lock without a finite timeout",
-        messageFormat: "The lock timeout of '{0}' {1}; use a finite, positive timeout such as {2}",
+        messageFormat: "The timeout of '{0}' {1}; use a finite, positive timeout such as {2}",
         category: Reliability,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "A holder that dies is detected and its lock taken over, but a holder that is alive and stuck (a hung or stopped process) is not. With an infinite wait every other process hangs with it; a finite timeout turns that into a TimeoutException that names the holder. A timeout the runtime rejects (TimeSpan.MaxValue or anything beyond int.MaxValue milliseconds, a negative one other than exactly -1 ms) throws ArgumentOutOfRangeException on every call, contended or not.",
+        description: "A holder that dies is detected and its lock taken over, but a holder that is alive and stuck (a hung or stopped process) is not. With an infinite wait every other process hangs with it; a finite timeout turns that into a TimeoutException that names the holder. A timeout the runtime rejects (TimeSpan.MaxValue or anything beyond int.MaxValue milliseconds, a negative one other than exactly -1 ms, an infinite SharedSegmentOptions.OpenTimeout) throws ArgumentOutOfRangeException every time, contended or not (for the options, when the segment is opened).",
         helpLinkUri: Help(DiagnosticIds.NoLockTimeout));
 
     /// <summary>SST0013. Args: the call or property access, the segment expression.</summary>

@@ -12,6 +12,7 @@ internal sealed class KnownSymbols
         SharedSegmentOfT = compilation.GetTypeByMetadataName("SharedStruct.SharedSegment`1");
         ReadOnlySharedSegmentOfT = compilation.GetTypeByMetadataName("SharedStruct.ReadOnlySharedSegment`1");
         SegmentGuardOfT = compilation.GetTypeByMetadataName("SharedStruct.SegmentGuard`1");
+        SegmentWatcher = compilation.GetTypeByMetadataName("SharedStruct.SegmentWatcher");
         SharedSegmentOptions = compilation.GetTypeByMetadataName("SharedStruct.SharedSegmentOptions");
         TimeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
         Timeout = compilation.GetTypeByMetadataName("System.Threading.Timeout");
@@ -25,6 +26,7 @@ internal sealed class KnownSymbols
     public INamedTypeSymbol? SharedSegmentOfT { get; }
     public INamedTypeSymbol? ReadOnlySharedSegmentOfT { get; }
     public INamedTypeSymbol? SegmentGuardOfT { get; }
+    public INamedTypeSymbol? SegmentWatcher { get; }
     public INamedTypeSymbol? SharedSegmentOptions { get; }
     public INamedTypeSymbol? TimeSpan { get; }
     public INamedTypeSymbol? Timeout { get; }
@@ -43,6 +45,9 @@ internal sealed class KnownSymbols
 
     public bool IsReadOnlySharedSegmentOfT(ITypeSymbol? type) =>
         type is INamedTypeSymbol named && SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, ReadOnlySharedSegmentOfT);
+
+    public bool IsSegmentWatcher(ITypeSymbol? type) =>
+        type is not null && SymbolEqualityComparer.Default.Equals(type, SegmentWatcher);
 
     public bool IsSegmentGuard(ITypeSymbol? type) =>
         type is INamedTypeSymbol named && SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, SegmentGuardOfT);

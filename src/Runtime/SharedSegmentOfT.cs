@@ -66,7 +66,7 @@ public sealed unsafe partial class SharedSegment<T> : IDisposable where T : unma
     /// <summary>The layout used when none is given: the type's full name and size.</summary>
     public static SegmentLayout DefaultLayout()
     {
-        string description = $"{typeof(T).FullName} size={sizeof(T)}";
+        string description = $"{typeof(T).FullName} {Format.LayoutFormat.Size}={sizeof(T)}";
         return new SegmentLayout(SegmentLayout.ComputeFingerprint(description), description);
     }
 

@@ -73,6 +73,14 @@ public sealed class SharedSegmentOptions
     /// <summary>
     /// How long an opener waits for a racing creator to finish initialising the segment. One second by default.
     /// </summary>
+    /// <remarks>
+    /// Checked when the segment is opened, with the range of every other timeout: 0 up to <see cref="int.MaxValue"/>
+    /// milliseconds (about 24.8 days); anything else makes the open throw <see cref="ArgumentOutOfRangeException"/>.
+    /// Unlike a lock timeout it cannot be <see cref="System.Threading.Timeout.InfiniteTimeSpan"/>: a creator that died
+    /// before sizing the file or writing the header leaves an empty or all-zero file, which looks exactly like a creator
+    /// that is still busy, so only the timeout ends that wait (with an error that names the file). A dead creator that did
+    /// write the header is told apart by its init marker: a writable open takes its segment over at once, whatever the timeout.
+    /// </remarks>
     public TimeSpan OpenTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The timeout of <c>Lock()</c> without an argument. When null, the attribute's (or 1000 ms).</summary>

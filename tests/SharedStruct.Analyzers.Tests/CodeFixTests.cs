@@ -319,6 +319,7 @@ public class CodeFixTests
                     using (raw.Lock({|SST0012:TimeSpan.MaxValue|})) { }
                     if (raw.TryLock({|SST0012:TimeSpan.FromMilliseconds(-5)|}, out var g)) { using (g) { } }
                     var options = new SharedSegmentOptions { LockTimeout = {|SST0012:TimeSpan.MinValue|} };
+                    var open = new SharedSegmentOptions { OpenTimeout = {|SST0012:TimeSpan.MaxValue|} };
                 }
             }
             """, Usings + """
@@ -329,6 +330,7 @@ public class CodeFixTests
                     using (raw.Lock(TimeSpan.FromSeconds(1))) { }
                     if (raw.TryLock(TimeSpan.FromSeconds(1), out var g)) { using (g) { } }
                     var options = new SharedSegmentOptions { LockTimeout = TimeSpan.FromSeconds(1) };
+                    var open = new SharedSegmentOptions { OpenTimeout = TimeSpan.FromSeconds(1) };
                 }
             }
             """, TestCompilation.CounterFiles);

@@ -241,6 +241,10 @@ public class UsageTests
                     var options = new SharedSegmentOptions { LockTimeout = {|SST0012:TimeSpan.MaxValue|} };
                     var negative = new SharedSegmentOptions { LockTimeout = {|SST0012:TimeSpan.FromMilliseconds(-2)|} };
                     using var opened = SharedSegment<Counter>.Open("demo.counter", defaultLockTimeout: {|SST0012:TimeSpan.FromMilliseconds(3_000_000_000L)|});
+                    var open = new SharedSegmentOptions { OpenTimeout = {|SST0012:TimeSpan.MaxValue|} };
+                    open.OpenTimeout = {|SST0012:TimeSpan.FromMilliseconds(-5)|};
+                    open.OpenTimeout = {|SST0012:Timeout.InfiniteTimeSpan|};
+                    open.OpenTimeout = {|SST0012:TimeSpan.FromDays(25)|};
                 }
             }
             """,
@@ -252,7 +256,13 @@ public class UsageTests
             ["Lock", Negative, "TimeSpan.FromSeconds(1)"],
             ["SharedSegmentOptions.LockTimeout", "is TimeSpan.MaxValue, " + Beyond.Replace("the call", "opening the segment", System.StringComparison.Ordinal), "TimeSpan.FromSeconds(1)"],
             ["SharedSegmentOptions.LockTimeout", Negative.Replace("the call", "opening the segment", System.StringComparison.Ordinal), "TimeSpan.FromSeconds(1)"],
-            ["Open", "is " + Beyond, "TimeSpan.FromSeconds(1)"]);
+            ["Open", "is " + Beyond, "TimeSpan.FromSeconds(1)"],
+            ["SharedSegmentOptions.OpenTimeout", "is TimeSpan.MaxValue, " + AtOpen(Beyond), "TimeSpan.FromSeconds(1)"],
+            ["SharedSegmentOptions.OpenTimeout", "is negative, so opening the segment throws ArgumentOutOfRangeException", "TimeSpan.FromSeconds(1)"],
+            ["SharedSegmentOptions.OpenTimeout", "is infinite, which the open timeout cannot be (a creator that died before writing the header looks like a slow one, and only the timeout ends that wait), so opening the segment throws ArgumentOutOfRangeException", "TimeSpan.FromSeconds(1)"],
+            ["SharedSegmentOptions.OpenTimeout", "is " + AtOpen(Beyond), "TimeSpan.FromSeconds(1)"]);
+
+        static string AtOpen(string why) => why.Replace("the call", "opening the segment", System.StringComparison.Ordinal);
     }
 
     [Fact]
@@ -269,7 +279,9 @@ public class UsageTests
                     using (raw.Lock(new TimeSpan(0))) { }
                     using (raw.Lock(configured.Duration())) { }
                     bool changed = raw.WaitForChange(raw.Version, TimeSpan.FromMilliseconds(-1));
-                    var options = new SharedSegmentOptions { OpenTimeout = TimeSpan.MaxValue };
+                    var options = new SharedSegmentOptions { OpenTimeout = TimeSpan.FromMilliseconds(int.MaxValue) };
+                    var quick = new SharedSegmentOptions { OpenTimeout = TimeSpan.Zero };
+                    var computed = new SharedSegmentOptions { OpenTimeout = configured };
                     TimeSpan biggest = TimeSpan.MaxValue;
                     TimeSpan smallest = TimeSpan.MinValue;
                     bool signalled = new System.Threading.ManualResetEventSlim().Wait(TimeSpan.FromMilliseconds(-5 + 4));
@@ -284,22 +296,29 @@ public class UsageTests
     {
         const string NotFinite = "is not a finite number (NaN or infinity), so creating the TimeSpan throws before any lock is tried";
         const string Negative = "is negative and not Timeout.InfiniteTimeSpan (exactly -1 ms), so the call throws ArgumentOutOfRangeException";
+        const string MaxValue = "is TimeSpan.MaxValue, beyond the runtime's limit of int.MaxValue milliseconds (about 24.8 days), so the call throws ArgumentOutOfRangeException";
         Verify("""
             public static class Use
             {
-                public static void Run(SharedSegment<Counter> raw, ReadOnlySharedSegment<Counter> ro)
+                public static void Run(SharedSegment<Counter> raw, ReadOnlySharedSegment<Counter> ro, SegmentWatcher watcher)
                 {
                     using (raw.Lock({|SST0012:TimeSpan.FromMilliseconds(double.PositiveInfinity)|})) { }
                     Counter copy = raw.ReadSnapshot({|SST0012:TimeSpan.FromSeconds(double.NaN)|});
                     bool changed = raw.WaitForChange(raw.Version, {|SST0012:TimeSpan.FromMilliseconds(-5)|});
                     var pending = ro.WaitForChangeAsync(ro.Version, {|SST0012:TimeSpan.MaxValue|}, default);
+                    bool watched = watcher.WaitForChange(watcher.Version, {|SST0012:TimeSpan.MaxValue|});
+                    var later = watcher.WaitForChangeAsync(watcher.Version, {|SST0012:TimeSpan.FromMilliseconds(-5)|});
+                    bool endless = watcher.WaitForChange(watcher.Version, {|SST0012:TimeSpan.FromDays(double.PositiveInfinity)|});
                 }
             }
             """,
             ["Lock", NotFinite, "TimeSpan.FromSeconds(1)"],
             ["ReadSnapshot", NotFinite, "TimeSpan.FromSeconds(1)"],
             ["WaitForChange", Negative, "TimeSpan.FromSeconds(1)"],
-            ["WaitForChangeAsync", "is TimeSpan.MaxValue, beyond the runtime's limit of int.MaxValue milliseconds (about 24.8 days), so the call throws ArgumentOutOfRangeException", "TimeSpan.FromSeconds(1)"]);
+            ["WaitForChangeAsync", MaxValue, "TimeSpan.FromSeconds(1)"],
+            ["WaitForChange", MaxValue, "TimeSpan.FromSeconds(1)"],
+            ["WaitForChangeAsync", Negative, "TimeSpan.FromSeconds(1)"],
+            ["WaitForChange", NotFinite, "TimeSpan.FromSeconds(1)"]);
     }
 
     [Fact]
@@ -308,10 +327,13 @@ public class UsageTests
         Verify("""
             public static class Use
             {
-                public static void Run(CounterSegment seg, SharedSegment<Counter> raw, ReadOnlySharedSegment<Counter> ro, TimeSpan configured)
+                public static void Run(CounterSegment seg, SharedSegment<Counter> raw, ReadOnlySharedSegment<Counter> ro, SegmentWatcher watcher, TimeSpan configured)
                 {
                     bool changed = raw.WaitForChange(raw.Version, Timeout.InfiniteTimeSpan);
                     var pending = ro.WaitForChangeAsync(ro.Version, Timeout.InfiniteTimeSpan, default);
+                    bool watched = watcher.WaitForChange(watcher.Version, Timeout.InfiniteTimeSpan);
+                    var later = watcher.WaitForChangeAsync(watcher.Version, TimeSpan.FromMilliseconds(-1));
+                    bool soon = watcher.WaitForChange(watcher.Version, TimeSpan.FromMilliseconds(int.MaxValue));
                     using (seg.Lock(TimeSpan.FromSeconds(1))) { }
                     using (raw.Lock(TimeSpan.FromMilliseconds(-1 + 2))) { }
                     using (raw.Lock(configured)) { }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Threading;
@@ -23,6 +24,30 @@ public class TimeoutValidationTests
     ];
 
     private static readonly TimeSpan[] Accepted = [Timeout.InfiniteTimeSpan, TimeSpan.Zero, TimeSpan.FromMilliseconds(int.MaxValue)];
+
+    private const string TimeoutMessage = "The timeout must be Timeout.InfiniteTimeSpan (exactly -1 ms) or between 0 and int.MaxValue milliseconds (about 24.8 days).";
+
+    private const string OpenTimeoutMessage = "The open timeout must be between 0 and int.MaxValue milliseconds (about 24.8 days). It cannot be infinite: a creator that died before writing the segment's header looks like a slow one, and only the timeout ends that wait.";
+
+    /// <summary>A consumer's struct with a rejected attribute timeout (the analyzer warns; the generator still emits code).</summary>
+    [SharedSegment("sst-test-declared", LockTimeoutMilliseconds = -5)]
+    private struct DeclaredNegative
+    {
+        public long Value;
+    }
+
+    /// <summary>What the generated Open passes as its default lock timeout: the attribute's milliseconds (SegmentEmitter).</summary>
+    private static TimeSpan DeclaredLockTimeout<T>() =>
+        TimeSpan.FromMilliseconds(typeof(T).GetCustomAttribute<SharedSegmentAttribute>()!.LockTimeoutMilliseconds);
+
+    /// <summary>Every way to give the lock timeout when opening: the options, the default argument, the attribute.</summary>
+    private static Dictionary<string, Func<TestSegment, TimeSpan, IDisposable>> LockTimeoutOpens() => new()
+    {
+        ["Open, options.LockTimeout"] = (t, lockTimeout) => SharedSegment<TestPayload>.Open(t.Name, new SharedSegmentOptions { Directory = t.Options.Directory, LockTimeout = lockTimeout }),
+        ["Open, defaultLockTimeout"] = (t, lockTimeout) => SharedSegment<TestPayload>.Open(t.Name, t.Options, defaultLockTimeout: lockTimeout),
+        ["OpenReadOnly, options.LockTimeout"] = (t, lockTimeout) => SharedSegment<TestPayload>.OpenReadOnly(t.Name, new SharedSegmentOptions { Directory = t.Options.Directory, LockTimeout = lockTimeout }),
+        ["OpenReadOnly, defaultLockTimeout"] = (t, lockTimeout) => SharedSegment<TestPayload>.OpenReadOnly(t.Name, t.Options, defaultLockTimeout: lockTimeout),
+    };
 
     private sealed class Segments(TestSegment t) : IDisposable
     {
@@ -124,6 +149,80 @@ public class TimeoutValidationTests
         }
         // Each Update overload ran once per accepted value (+1 each): proof the calls above really ran.
         Assert.Equal(2 * Accepted.Length, segments.Writable.ReadSnapshot(TimeSpan.FromSeconds(1)).Writes);
+    }
+
+    [Fact]
+    public void Opening_refuses_an_invalid_lock_timeout_with_the_same_message_before_touching_the_segment()
+    {
+        foreach ((string how, Func<TestSegment, TimeSpan, IDisposable> open) in LockTimeoutOpens())
+        {
+            foreach (TimeSpan bad in (TimeSpan[])[TimeSpan.MaxValue, TimeSpan.FromMilliseconds(-5), .. Rejected])
+            {
+                using var t = new TestSegment();
+                var e = Assert.Throws<ArgumentOutOfRangeException>(() => open(t, bad).Dispose());
+                Assert.True(e.ParamName == "LockTimeout", $"{how} with {bad}: parameter '{e.ParamName}'.");
+                Assert.Equal(TimeoutMessage, e.Message.Split(" (Parameter", StringSplitOptions.None)[0]);
+                Assert.False(File.Exists(t.Path), $"{how} with {bad} created the segment before refusing the timeout.");
+            }
+        }
+
+        using var declared = new TestSegment();
+        Assert.Equal(TimeSpan.FromMilliseconds(-5), DeclaredLockTimeout<DeclaredNegative>());
+        var fromAttribute = Assert.Throws<ArgumentOutOfRangeException>(
+            () => SharedSegment<DeclaredNegative>.Open(declared.Name, declared.Options, defaultLockTimeout: DeclaredLockTimeout<DeclaredNegative>()).Dispose());
+        Assert.Equal("LockTimeout", fromAttribute.ParamName);
+        Assert.Equal(TimeoutMessage, fromAttribute.Message.Split(" (Parameter", StringSplitOptions.None)[0]);
+        Assert.False(File.Exists(declared.Path));
+    }
+
+    [Fact]
+    public void Opening_accepts_the_edges_of_the_valid_lock_timeout_range()
+    {
+        foreach ((string how, Func<TestSegment, TimeSpan, IDisposable> open) in LockTimeoutOpens())
+        {
+            foreach (TimeSpan good in Accepted)
+            {
+                using var t = new TestSegment();
+                // A read-only view needs an existing segment; the writer made here is what it opens.
+                using var writer = SharedSegment<TestPayload>.Open(t.Name, t.Options);
+                using IDisposable opened = open(t, good);
+            }
+        }
+    }
+
+    [Fact]
+    public void Opening_refuses_an_invalid_or_infinite_open_timeout_before_touching_the_segment()
+    {
+        Func<TestSegment, SharedSegmentOptions, IDisposable>[] opens =
+        [
+            (t, options) => SharedSegment<TestPayload>.Open(t.Name, options),
+            (t, options) => SharedSegment<TestPayload>.OpenReadOnly(t.Name, options),
+        ];
+        foreach (Func<TestSegment, SharedSegmentOptions, IDisposable> open in opens)
+        {
+            foreach (TimeSpan bad in (TimeSpan[])[TimeSpan.MaxValue, TimeSpan.FromMilliseconds(-5), Timeout.InfiniteTimeSpan, .. Rejected])
+            {
+                using var t = new TestSegment();
+                var options = new SharedSegmentOptions { Directory = t.Options.Directory, OpenTimeout = bad };
+                var e = Assert.Throws<ArgumentOutOfRangeException>(() => open(t, options).Dispose());
+                Assert.True(e.ParamName == "OpenTimeout", $"OpenTimeout {bad}: parameter '{e.ParamName}'.");
+                Assert.Equal(OpenTimeoutMessage, e.Message.Split(" (Parameter", StringSplitOptions.None)[0]);
+                Assert.False(File.Exists(t.Path), $"OpenTimeout {bad} created the segment before being refused.");
+            }
+        }
+    }
+
+    [Fact]
+    public void Opening_accepts_the_edges_of_the_valid_open_timeout_range()
+    {
+        foreach (TimeSpan good in (TimeSpan[])[TimeSpan.Zero, TimeSpan.FromMilliseconds(int.MaxValue)])
+        {
+            using var t = new TestSegment();
+            var options = new SharedSegmentOptions { Directory = t.Options.Directory, OpenTimeout = good };
+            using (var writer = SharedSegment<TestPayload>.Open(t.Name, options))
+            using (var reader = SharedSegment<TestPayload>.OpenReadOnly(t.Name, options))
+                Assert.True(writer.IsCreator);
+        }
     }
 
     private static string Signature(MethodInfo method) =>

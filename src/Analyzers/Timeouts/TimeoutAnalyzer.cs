@@ -10,10 +10,11 @@ using SharedStruct.Analyzers.Usage;
 namespace SharedStruct.Analyzers.Timeouts;
 
 /// <summary>
-/// SST0012, every place a lock timeout is given: <c>[SharedSegment(LockTimeoutMilliseconds = …)]</c>, a <c>timeout</c>
-/// or <c>defaultLockTimeout</c> argument of a segment method, and <c>SharedSegmentOptions.LockTimeout</c>. Flags an
-/// infinite timeout (a hung holder blocks forever) and any constant the runtime rejects on every call: negative,
-/// beyond int.MaxValue milliseconds (TimeSpan.MaxValue), or not a finite number.
+/// SST0012, every place a timeout is given: <c>[SharedSegment(LockTimeoutMilliseconds = …)]</c>, a <c>timeout</c>
+/// or <c>defaultLockTimeout</c> argument of a segment or watcher method, and <c>SharedSegmentOptions.LockTimeout</c> and
+/// <c>OpenTimeout</c>. Flags an infinite lock timeout (a hung holder blocks forever) and any constant the runtime
+/// rejects: negative, beyond int.MaxValue milliseconds (TimeSpan.MaxValue), not a finite number, or an infinite
+/// <c>OpenTimeout</c>.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
@@ -69,30 +70,50 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
             || parameter.Name is not ("timeout" or "defaultLockTimeout")
             || parameter.ContainingSymbol is not IMethodSymbol method)
             return;
-        if (!scopes.IsLockable(method.ContainingType) && !known.IsReadOnlySharedSegmentOfT(method.ContainingType))
+        if (!scopes.IsLockable(method.ContainingType) && !known.IsReadOnlySharedSegmentOfT(method.ContainingType)
+            && !known.IsSegmentWatcher(method.ContainingType))
             return;
         // Waiting forever for the next change holds no lock and blocks nobody else: a watcher may wait as long as it
         // likes. A value the runtime rejects still throws there.
-        bool infiniteAllowed = method.Name is "WaitForChange" or "WaitForChangeAsync";
-        Report(context, constants, argument.Value, method.Name, "the call", infiniteAllowed);
+        Infinite infinite = method.Name is "WaitForChange" or "WaitForChangeAsync" ? Infinite.Allowed : Infinite.Hangs;
+        Report(context, constants, argument.Value, method.Name, "the call", infinite);
     }
 
     private static void AnalyzeOptions(OperationAnalysisContext context, KnownSymbols known, TimeoutConstants constants)
     {
         var assignment = (ISimpleAssignmentOperation)context.Operation;
-        if (GuardScopes.Strip(assignment.Target) is IPropertyReferenceOperation { Property.Name: "LockTimeout" } property
-            && SymbolEqualityComparer.Default.Equals(property.Property.ContainingType, known.SharedSegmentOptions))
-            Report(context, constants, assignment.Value, "SharedSegmentOptions.LockTimeout", "opening the segment", infiniteAllowed: false);
+        if (GuardScopes.Strip(assignment.Target) is not IPropertyReferenceOperation property
+            || !SymbolEqualityComparer.Default.Equals(property.Property.ContainingType, known.SharedSegmentOptions))
+            return;
+        if (property.Property.Name == "LockTimeout")
+            Report(context, constants, assignment.Value, "SharedSegmentOptions.LockTimeout", "opening the segment", Infinite.Hangs);
+        else if (property.Property.Name == "OpenTimeout")
+            Report(context, constants, assignment.Value, "SharedSegmentOptions.OpenTimeout", "opening the segment", Infinite.Rejected);
+    }
+
+    /// <summary>What an infinite timeout means where it is given.</summary>
+    private enum Infinite
+    {
+        /// <summary>A change wait: it holds no lock, so waiting forever harms no one.</summary>
+        Allowed,
+
+        /// <summary>A lock wait: valid, but a holder that hangs blocks the caller forever.</summary>
+        Hangs,
+
+        /// <summary>The open timeout: the runtime refuses it (see <c>SharedSegmentOptions.OpenTimeout</c>).</summary>
+        Rejected,
     }
 
     /// <param name="rejectedBy">What throws for a value the runtime rejects: the call itself, or the open that reads the options.</param>
-    private static void Report(OperationAnalysisContext context, TimeoutConstants constants, IOperation value, string what, string rejectedBy, bool infiniteAllowed)
+    private static void Report(OperationAnalysisContext context, TimeoutConstants constants, IOperation value, string what, string rejectedBy, Infinite infinite)
     {
         string? why = constants.Classify(value) switch
         {
-            TimeoutClass.Infinite when !infiniteAllowed => "is infinite, so a holder that hangs blocks this call forever",
+            TimeoutClass.Infinite when infinite == Infinite.Hangs => "is infinite, so a holder that hangs blocks this call forever",
+            TimeoutClass.Infinite when infinite == Infinite.Rejected => $"is infinite, which the open timeout cannot be (a creator that died before writing the header looks like a slow one, and only the timeout ends that wait), so {rejectedBy} throws ArgumentOutOfRangeException",
             TimeoutClass.MaxValue => $"is TimeSpan.MaxValue, beyond the runtime's limit of int.MaxValue milliseconds (about 24.8 days), so {rejectedBy} throws ArgumentOutOfRangeException",
             TimeoutClass.TooLong => $"is beyond the runtime's limit of int.MaxValue milliseconds (about 24.8 days), so {rejectedBy} throws ArgumentOutOfRangeException",
+            TimeoutClass.Negative when infinite == Infinite.Rejected => $"is negative, so {rejectedBy} throws ArgumentOutOfRangeException",
             TimeoutClass.Negative => $"is negative and not Timeout.InfiniteTimeSpan (exactly -1 ms), so {rejectedBy} throws ArgumentOutOfRangeException",
             TimeoutClass.NotFinite => "is not a finite number (NaN or infinity), so creating the TimeSpan throws before any lock is tried",
             _ => null,

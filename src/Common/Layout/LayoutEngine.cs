@@ -335,7 +335,7 @@ internal sealed class LayoutEngine
     {
         var text = new StringBuilder();
         if (LayoutAttributes.IsFlags(type))
-            text.Append("flags");
+            text.Append(LayoutFormat.Flags);
         int count = 0;
         foreach (ISymbol member in type.GetMembers())
         {

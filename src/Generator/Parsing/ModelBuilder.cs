@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
+using SharedStruct.Format;
 using SharedStruct.Generator.Emit;
 using SharedStruct.Generator.Model;
 using SharedStruct.Layout;
@@ -144,22 +145,22 @@ internal static class ModelBuilder
     public static string Describe(INamedTypeSymbol type, StructLayoutResult layout)
     {
         var text = new StringBuilder();
-        text.Append("sharedstruct-layout 1\n");
-        text.Append("struct ").Append(type.ToDisplayString(LayoutNameFormat))
-            .Append(" size=").Append(layout.Size.ToString(CultureInfo.InvariantCulture))
-            .Append(" kind=").Append(layout.Kind)
-            .Append(" pack=").Append(layout.Pack.ToString(CultureInfo.InvariantCulture));
+        text.Append(LayoutFormat.VersionLine).Append('\n');
+        text.Append(LayoutFormat.Struct).Append(' ').Append(type.ToDisplayString(LayoutNameFormat));
+        AppendKey(text, LayoutFormat.Size, layout.Size.ToString(CultureInfo.InvariantCulture));
+        AppendKey(text, LayoutFormat.Kind, layout.Kind);
+        AppendKey(text, LayoutFormat.Pack, layout.Pack.ToString(CultureInfo.InvariantCulture));
         var enums = new StringBuilder();
         foreach (FieldLayout field in layout.Fields)
         {
             string name = LayoutAttributes.Name(field.Field);
             foreach (Leaf leaf in field.Layout.Leaves)
             {
-                text.Append("\nfield ").Append(name).Append(leaf.Suffix).Append(' ').Append(leaf.Type)
-                    .Append(" offset=").Append((field.Offset + leaf.Offset).ToString(CultureInfo.InvariantCulture))
-                    .Append(" size=").Append(leaf.Size.ToString(CultureInfo.InvariantCulture));
+                text.Append('\n').Append(LayoutFormat.Field).Append(' ').Append(name).Append(leaf.Suffix).Append(' ').Append(leaf.Type);
+                AppendKey(text, LayoutFormat.Offset, (field.Offset + leaf.Offset).ToString(CultureInfo.InvariantCulture));
+                AppendKey(text, LayoutFormat.Size, leaf.Size.ToString(CultureInfo.InvariantCulture));
                 if (leaf.Enum is not null)
-                    enums.Append("\nenum ").Append(name).Append(leaf.Suffix).Append(' ').Append(leaf.Enum);
+                    enums.Append('\n').Append(LayoutFormat.Enum).Append(' ').Append(name).Append(leaf.Suffix).Append(' ').Append(leaf.Enum);
             }
         }
         // Enum member names are an annotation for tools, after the fields: not fingerprinted (a new member does not move
@@ -169,6 +170,9 @@ internal static class ModelBuilder
             text.Append(enums);
         return text.ToString();
     }
+
+    private static void AppendKey(StringBuilder text, string key, string value) =>
+        text.Append(' ').Append(key).Append('=').Append(value);
 
     /// <summary>The runtime's <c>SegmentLayout.ComputeFingerprint</c>: the same linked source computes both.</summary>
     public static ulong Fingerprint(string description) => Format.LayoutFingerprint.Compute(description);

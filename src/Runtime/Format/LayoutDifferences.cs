@@ -92,7 +92,7 @@ internal static class LayoutDifferences
             string[] tokens = lines[i].Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (tokens.Length == 0)
                 continue;
-            if (tokens[0] == "struct")
+            if (tokens[0] == LayoutFormat.Struct)
             {
                 int k = 1;
                 while (k < tokens.Length && !tokens[k].Contains('='))
@@ -100,12 +100,12 @@ internal static class LayoutDifferences
                 name = string.Join(' ', tokens, 1, k - 1);
                 for (; k < tokens.Length; k++)
                 {
-                    if (Value(tokens[k], "size=") is { } s) size = s;
-                    else if (Value(tokens[k], "kind=") is { } kd) kind = kd;
-                    else if (Value(tokens[k], "pack=") is { } p) pack = p;
+                    if (Value(tokens[k], LayoutFormat.Size) is { } s) size = s;
+                    else if (Value(tokens[k], LayoutFormat.Kind) is { } kd) kind = kd;
+                    else if (Value(tokens[k], LayoutFormat.Pack) is { } p) pack = p;
                 }
             }
-            else if (tokens[0] == "field")
+            else if (tokens[0] == LayoutFormat.Field)
             {
                 // field <name> <type> offset=<n> size=<n> [more key=value]: a name or type never holds a space.
                 if (tokens.Length < 3)
@@ -113,9 +113,9 @@ internal static class LayoutDifferences
                 long? offset = null, length = null;
                 for (int k = 3; k < tokens.Length; k++)
                 {
-                    if (Value(tokens[k], "offset=") is { } o && long.TryParse(o, NumberStyles.None, CultureInfo.InvariantCulture, out long on))
+                    if (Value(tokens[k], LayoutFormat.Offset) is { } o && long.TryParse(o, NumberStyles.None, CultureInfo.InvariantCulture, out long on))
                         offset = on;
-                    else if (Value(tokens[k], "size=") is { } s && long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out long sn))
+                    else if (Value(tokens[k], LayoutFormat.Size) is { } s && long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out long sn))
                         length = sn;
                 }
                 if (offset is null || length is null)
@@ -130,6 +130,9 @@ internal static class LayoutDifferences
         return true;
     }
 
-    private static string? Value(string token, string prefix) =>
-        token.StartsWith(prefix, StringComparison.Ordinal) ? token.Substring(prefix.Length) : null;
+    /// <summary>The value of a <c>key=value</c> token with this key, or null.</summary>
+    private static string? Value(string token, string key) =>
+        token.Length > key.Length && token[key.Length] == '=' && token.StartsWith(key, StringComparison.Ordinal)
+            ? token.Substring(key.Length + 1)
+            : null;
 }

@@ -17,8 +17,6 @@ namespace SharedStruct.Format;
 /// </remarks>
 internal static class LayoutFingerprint
 {
-    public const string Header = "sharedstruct-layout ";
-
     /// <summary>The fingerprint of <paramref name="description"/>; never zero.</summary>
     public static ulong Compute(string description) =>
         Hash(IsCanonical(description) ? Canonical(description) : description);
@@ -31,7 +29,7 @@ internal static class LayoutFingerprint
 
     /// <summary>Whether the text starts with the canonical description's version line.</summary>
     public static bool IsCanonical(string? description) =>
-        description is not null && description.StartsWith(Header, StringComparison.Ordinal);
+        description is not null && description.StartsWith(LayoutFormat.VersionLinePrefix, StringComparison.Ordinal);
 
     /// <summary>The part of a canonical description the fingerprint covers, one line each, joined by '\n'.</summary>
     public static string Canonical(string description)
@@ -42,14 +40,14 @@ internal static class LayoutFingerprint
         for (int i = 1; i < lines.Length; i++)
         {
             string line = lines[i];
-            if (line.StartsWith("field ", StringComparison.Ordinal))
+            if (line.StartsWith(LayoutFormat.Field + " ", StringComparison.Ordinal))
             {
                 text.Append('\n').Append(line);
             }
-            else if (line.StartsWith("struct ", StringComparison.Ordinal))
+            else if (line.StartsWith(LayoutFormat.Struct + " ", StringComparison.Ordinal))
             {
                 // "struct <name> size=.. kind=.. pack=..": the name is every token before the first key=value one.
-                text.Append("\nstruct");
+                text.Append('\n').Append(LayoutFormat.Struct);
                 string[] tokens = line.Split(' ');
                 bool named = true;
                 for (int k = 1; k < tokens.Length; k++)

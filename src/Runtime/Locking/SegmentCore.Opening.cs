@@ -34,8 +34,7 @@ internal sealed unsafe partial class SegmentCore
             throw new ArgumentException("The layout has no fingerprint; use new SegmentLayout(fingerprint, description).", nameof(layout));
         if (options.ReadOnly && options.Mode != SegmentOpenMode.OpenExisting)
             options = options.WithMode(SegmentOpenMode.OpenExisting);
-        if (options.OpenTimeout < TimeSpan.Zero)
-            throw new ArgumentOutOfRangeException(nameof(options), "OpenTimeout must not be negative.");
+        CheckOpenTimeout(options.OpenTimeout);
         TimeSpan lockTimeout = options.LockTimeout ?? defaultLockTimeout ?? TimeSpan.FromMilliseconds(SharedSegmentAttribute.DefaultLockTimeoutMilliseconds);
         TimeoutMilliseconds(lockTimeout, "LockTimeout");
 
@@ -359,6 +358,8 @@ internal sealed unsafe partial class SegmentCore
     /// <summary>The longest finite timeout, in ticks: whatever truncates to int.MaxValue milliseconds.</summary>
     private const long MaxTimeoutTicks = int.MaxValue * TimeSpan.TicksPerMillisecond + (TimeSpan.TicksPerMillisecond - 1);
 
+    private const string TimeoutRange = "between 0 and int.MaxValue milliseconds (about 24.8 days)";
+
     /// <summary>Validates a lock or read timeout, the same way on every call, contended or not.</summary>
     internal static int TimeoutMilliseconds(TimeSpan timeout, string paramName = "timeout")
     {
@@ -380,5 +381,16 @@ internal sealed unsafe partial class SegmentCore
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private static void ThrowBadTimeout(TimeSpan timeout, string paramName) =>
         throw new ArgumentOutOfRangeException(paramName, timeout,
-            "The timeout must be Timeout.InfiniteTimeSpan (exactly -1 ms) or between 0 and int.MaxValue milliseconds (about 24.8 days).");
+            $"The timeout must be Timeout.InfiniteTimeSpan (exactly -1 ms) or {TimeoutRange}.");
+
+    /// <summary>
+    /// The check of <see cref="CheckTimeout"/> without its infinite value, for <see cref="SharedSegmentOptions.OpenTimeout"/>
+    /// (which says why it must be finite). Its deadline, <c>DateTime.UtcNow + OpenTimeout</c>, is then representable.
+    /// </summary>
+    internal static void CheckOpenTimeout(TimeSpan timeout)
+    {
+        if ((ulong)timeout.Ticks > MaxTimeoutTicks)
+            throw new ArgumentOutOfRangeException(nameof(SharedSegmentOptions.OpenTimeout), timeout,
+                $"The open timeout must be {TimeoutRange}. It cannot be infinite: a creator that died before writing the segment's header looks like a slow one, and only the timeout ends that wait.");
+    }
 }

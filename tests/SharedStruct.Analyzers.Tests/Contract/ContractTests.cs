@@ -115,6 +115,49 @@ public sealed class ContractTests
         Assert.True(outcome.Generated, $"{why}: no code was generated");
     }
 
+    /// <summary>
+    /// Why, the declaration, the usage, the error: the documented exceptions to "no code exactly when an error says
+    /// why" (docs/diagnostics/README.md). Their error fails the build, yet code is generated and compiles.
+    /// </summary>
+    public static TheoryData<string, string, string, string> ErrorsThatKeepCode => new()
+    {
+        {
+            // SST0007 is about two declarations, not one: each alone is valid, so each gets its code; the error is
+            // what fails the build, and it names the other struct.
+            "two structs with one segment name",
+            """
+            [SharedSegment("dup.name")] public partial struct First { public int A; }
+            [SharedSegment("dup.name")] public partial struct Second { public long B; }
+            """,
+            "public static class Use { public static void M() { using var a = First.Open(); using var b = Second.Open(); } }",
+            "SST0007"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(ErrorsThatKeepCode))]
+    public void DocumentedExceptionsGetAnErrorAndCodeThatCompiles(string why, string declaration, string usage, string expectedError)
+    {
+        string? mismatch = DocumentedExceptionMismatch(ContractCheck.Run(declaration, usage), expectedError);
+        Assert.True(mismatch is null, $"{why}: {mismatch}");
+    }
+
+    [Fact]
+    public void SST0007IsTheOnlyDocumentedException()
+    {
+        // A new row here weakens the contract: it must be argued in docs/diagnostics/README.md first.
+        Assert.Equal(["SST0007"], ErrorsThatKeepCode.Select(row => row.Data.Item4).Distinct());
+    }
+
+    /// <summary>Null when the run is the documented exception: code, the one error, and nothing else fails.</summary>
+    private static string? DocumentedExceptionMismatch(ContractCheck.Outcome outcome, string expectedError) =>
+        !outcome.Generated ? $"no code was generated; errors: {string.Join(", ", outcome.Explaining)}"
+        : !outcome.Explaining.SequenceEqual([expectedError]) ? $"expected only {expectedError}, got [{string.Join(", ", outcome.Explaining)}]"
+        : outcome.Remaining.Count > 0 ? $"the generated code does not compile: {string.Join("; ", outcome.Remaining)}"
+        // Without the exception the contract check itself flags the run: this is the rule being set aside, no other.
+        : outcome.Violation != $"code was generated although errors say it cannot be: {expectedError}" ? $"unexpected contract outcome: {outcome.Violation ?? "(none)"}"
+        : null;
+
     [Fact]
     public void EveryRejectionTheEngineCanMakeHasAnErrorAndAnInvalidCase()
     {
@@ -159,6 +202,27 @@ public sealed class ContractTests
         ContractCheck.Outcome outcome = ContractCheck.Run(
             """[SharedSegment("bad.nint")] public partial struct Subject { public nint A; }""", "", TestCompilation.Analyzers, new EagerGenerator());
         Assert.Equal("code was generated although errors say it cannot be: SST0003", outcome.Violation);
+    }
+
+    [Fact]
+    public void TheExceptionCheckFailsWhenTheNamesDifferOrTheCodeIsMissing()
+    {
+        const string Usage = "public static class Use { public static void M() { using var a = First.Open(); using var b = Second.Open(); } }";
+        // Distinct names: code and no error, so nothing is excepted.
+        ContractCheck.Outcome distinct = ContractCheck.Run(
+            """
+            [SharedSegment("dup.first")] public partial struct First { public int A; }
+            [SharedSegment("dup.second")] public partial struct Second { public long B; }
+            """, Usage);
+        Assert.Equal("expected only SST0007, got []", DocumentedExceptionMismatch(distinct, "SST0007"));
+
+        // A generator that stopped emitting code for duplicate names: the exception (and its docs) would have to go.
+        ContractCheck.Outcome silent = ContractCheck.Run(
+            """
+            [SharedSegment("dup.name")] public partial struct First { public int A; }
+            [SharedSegment("dup.name")] public partial struct Second { public long B; }
+            """, Usage, TestCompilation.Analyzers, new SilentGenerator());
+        Assert.Equal("no code was generated; errors: SST0007", DocumentedExceptionMismatch(silent, "SST0007"));
     }
 
     /// <summary>Emits nothing, ever.</summary>

@@ -18,8 +18,8 @@ namespace SharedStruct.Tool.Layout;
 /// </summary>
 internal static class LayoutParser
 {
-    public const string Header = "sharedstruct-layout";
-    public const int SupportedVersion = 1;
+    private const string Header = LayoutFormat.Magic;
+    private const int SupportedVersion = LayoutFormat.Version;
 
     /// <summary>Parses <paramref name="text"/>; on failure returns false with a one-line reason in <paramref name="error"/>.</summary>
     public static bool TryParse(string? text, out LayoutDescription? layout, out string error)
@@ -66,7 +66,7 @@ internal static class LayoutParser
             string[] tokens = Tokens(line);
             switch (tokens[0])
             {
-                case "struct":
+                case LayoutFormat.Struct:
                 {
                     if (structName is not null)
                     {
@@ -88,7 +88,7 @@ internal static class LayoutParser
                         (string key, string value) = SplitKeyValue(tokens[k]);
                         switch (key)
                         {
-                            case "size":
+                            case LayoutFormat.Size:
                                 if (!TryParseNumber(value, out long s))
                                 {
                                     error = $"line {lineNumber}: size=\"{value}\" is not a number";
@@ -96,10 +96,10 @@ internal static class LayoutParser
                                 }
                                 size = s;
                                 break;
-                            case "kind":
+                            case LayoutFormat.Kind:
                                 kind = value;
                                 break;
-                            case "pack":
+                            case LayoutFormat.Pack:
                                 if (!TryParseNumber(value, out long p) || p > int.MaxValue)
                                 {
                                     error = $"line {lineNumber}: pack=\"{value}\" is not a number";
@@ -114,7 +114,7 @@ internal static class LayoutParser
                     }
                     break;
                 }
-                case "field":
+                case LayoutFormat.Field:
                 {
                     if (!TryParseField(tokens, lineNumber, out LayoutField? field, warnings, out error))
                         return false;
@@ -126,7 +126,7 @@ internal static class LayoutParser
                     fields.Add(field);
                     break;
                 }
-                case "enum":
+                case LayoutFormat.Enum:
                 {
                     if (!TryParseEnum(tokens, lineNumber, out string field, out EnumMembers? members, out error))
                         return false;
@@ -169,7 +169,7 @@ internal static class LayoutParser
         members = null;
         error = "";
         int k = 2;
-        bool flags = tokens.Length > 2 && tokens[2] == "flags";
+        bool flags = tokens.Length > 2 && tokens[2] == LayoutFormat.Flags;
         if (flags)
             k++;
         if (tokens.Length < 2 || IsKeyValue(tokens[1]))
@@ -213,14 +213,14 @@ internal static class LayoutParser
                 return false;
             }
             (string key, string value) = SplitKeyValue(tokens[k]);
-            if (key is "offset" or "size")
+            if (key is LayoutFormat.Offset or LayoutFormat.Size)
             {
                 if (!TryParseNumber(value, out long n))
                 {
                     error = $"line {lineNumber}: {key}=\"{value}\" of field {name} is not a number";
                     return false;
                 }
-                if (key == "offset")
+                if (key == LayoutFormat.Offset)
                     offset = n;
                 else
                     size = n;
@@ -259,8 +259,9 @@ internal static class LayoutParser
     {
         layout = null;
         string[] tokens = Tokens(first);
-        if (lineCount == 1 && tokens.Length == 2 && tokens[1].StartsWith("size=", StringComparison.Ordinal) &&
-            TryParseNumber(tokens[1].Substring(5), out long size))
+        const string SizeKey = LayoutFormat.Size + "=";
+        if (lineCount == 1 && tokens.Length == 2 && tokens[1].StartsWith(SizeKey, StringComparison.Ordinal) &&
+            TryParseNumber(tokens[1].Substring(SizeKey.Length), out long size))
         {
             layout = new LayoutDescription(tokens[0], size, null, null, Array.Empty<LayoutField>(), HasFieldList: false, Array.Empty<string>());
             error = "";
