@@ -58,7 +58,7 @@ public class CrashTests
 
         bool abandoned = false;
         Exception? failure = null;
-        var waiter = new Thread(() =>
+        var waiter = new TestThread(() =>
         {
             try
             {

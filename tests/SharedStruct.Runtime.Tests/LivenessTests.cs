@@ -135,7 +135,7 @@ public class LivenessTests
             var holder = holderView.Lock(Second);
             long wakesBefore = Interlocked.Read(ref SharedStruct.Locking.SegmentCore.WakeCalls);
             int entered = 0;
-            var waiters = views.Select(view => new Thread(() =>
+            var waiters = views.Select(view => new TestThread(() =>
             {
                 using var g = view.Lock(TimeSpan.FromSeconds(10));
                 Interlocked.Increment(ref entered);
@@ -185,7 +185,7 @@ public class LivenessTests
         using var t = new TestSegment();
         var seg = SharedSegment<TestPayload>.Open(t.Name);
         var g = seg.Lock(Second);
-        var disposer = new Thread(seg.Dispose);
+        var disposer = new TestThread(seg.Dispose);
         disposer.Start();
         Assert.True(disposer.Join(TimeSpan.FromSeconds(5)));
         g.Value.Value = 6;
@@ -206,7 +206,7 @@ public class LivenessTests
         {
             var seg = SharedSegment<TestPayload>.Open(t.Name);
             using var go = new Barrier(2);
-            var releaser = new Thread(() =>
+            var releaser = new TestThread(() =>
             {
                 var g = seg.Lock(Second);
                 go.SignalAndWait();
@@ -229,7 +229,7 @@ public class LivenessTests
         var mine = SharedSegment<TestPayload>.Open(t.Name);
         using var holder = seg.Lock(Second);
         Exception? seen = null;
-        var waiter = new Thread(() =>
+        var waiter = new TestThread(() =>
         {
             try { using var g = mine.Lock(TimeSpan.FromSeconds(30)); }
             catch (Exception e) { seen = e; }

@@ -96,10 +96,10 @@ public class ReadOnlyAndLockTests
         // Taken on the slow path: another thread holds it first, so this thread waits and then acquires.
         var release = new ManualResetEventSlim();
         var held = new ManualResetEventSlim();
-        var holder = new Thread(() => { using var g = seg.Lock(Second); held.Set(); release.Wait(); });
+        var holder = new TestThread(() => { using var g = seg.Lock(Second); held.Set(); release.Wait(); });
         holder.Start();
         held.Wait();
-        var releaser = new Thread(() => { Thread.Sleep(50); release.Set(); });
+        var releaser = new TestThread(() => { Thread.Sleep(50); release.Set(); });
         releaser.Start();
         using (var afterWait = seg.Lock(TimeSpan.FromSeconds(10)))
         {
@@ -111,7 +111,7 @@ public class ReadOnlyAndLockTests
         // On a thread with a small stack, the second attempt many frames deeper than the first: the check asks
         // whether the holder's frame is on this thread's stack, not how far away it is.
         Exception? seen = null;
-        var deep = new Thread(() =>
+        var deep = new TestThread(() =>
         {
             using var g = seg.Lock(Second);
             try
@@ -132,7 +132,7 @@ public class ReadOnlyAndLockTests
         {
             Exception? other = null;
             bool got = true;
-            var waiter = new Thread(() =>
+            var waiter = new TestThread(() =>
             {
                 try
                 {
@@ -167,13 +167,13 @@ public class ReadOnlyAndLockTests
         using var seg = SharedSegment<TestPayload>.Open(t.Name);
         var g = seg.Lock(Second);
         bool got = true;
-        var thread = new Thread(() => got = seg.TryLock(TimeSpan.FromMilliseconds(50), out var inner) && inner.IsHeld);
+        var thread = new TestThread(() => got = seg.TryLock(TimeSpan.FromMilliseconds(50), out var inner) && inner.IsHeld);
         thread.Start();
         thread.Join();
         Assert.False(got);
         g.Dispose();
         g.Dispose(); // a second Dispose is harmless
-        thread = new Thread(() => { got = seg.TryLock(Second, out var inner); inner.Dispose(); });
+        thread = new TestThread(() => { got = seg.TryLock(Second, out var inner); inner.Dispose(); });
         thread.Start();
         thread.Join();
         Assert.True(got);

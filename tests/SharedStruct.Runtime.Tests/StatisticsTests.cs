@@ -142,7 +142,7 @@ public class StatisticsTests
         using (var holder = ChildProcess.Start(["hold", t.Name]))
         {
             holder.Expect("locked pid=");
-            var release = new Thread(() => { Thread.Sleep(100); holder.Send(""); });
+            var release = new TestThread(() => { Thread.Sleep(100); holder.Send(""); });
             release.Start();
             seg.Lock(TimeSpan.FromSeconds(10)).Dispose();
             release.Join();

@@ -52,7 +52,7 @@ public class StatisticsAndMeterTests
         using (var holder = ChildProcess.Start(["hold", t.Name]))
         {
             holder.Expect("locked pid=");
-            var release = new Thread(() =>
+            var release = new TestThread(() =>
             {
                 Thread.Sleep(200);
                 holder.Send("");
