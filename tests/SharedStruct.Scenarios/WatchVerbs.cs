@@ -13,7 +13,7 @@ internal static class WatchVerbs
 {
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(30);
 
-    public static bool Handles(string verb) => verb is "watch" or "bump";
+    public static bool Handles(string verb) => verb is "watch" or "bump" or "watchers";
 
     /// <summary>
     /// <c>watch NAME FINAL MODE [WAITMS]</c>: waits for changes until Value reaches FINAL, then prints "final value=V
@@ -22,6 +22,8 @@ internal static class WatchVerbs
     /// <c>bump NAME COUNT locked|lockfree|silent</c>: after "go", sets Value to 1..COUNT, each under its own lock (or
     /// with a lock-free increment that tells watchers, or one that does not), then prints "done".
     /// <c>--no-safety-poll</c>: the watcher sleeps until woken or timed out, never looking on its own.
+    /// <c>watchers NAME</c>: prints "watchers N", the registered watcher count in the header. The Linux tests read it
+    /// in their own process; under Wine only a Windows process can open a Windows segment, so the Wine tests ask this.
     /// </summary>
     public static int Run(string[] args, SharedSegmentOptions options)
     {
@@ -29,6 +31,11 @@ internal static class WatchVerbs
         if (Array.IndexOf(args, "--no-safety-poll") >= 0)
             Locking.SegmentCore.SafetyPollMs = Timeout.Infinite; // a lost wake-up then hangs until the wait's timeout
         long Arg(int i) => long.Parse(args[i], CultureInfo.InvariantCulture);
+        if (verb == "watchers")
+        {
+            Console.WriteLine($"watchers {SegmentInspector.Inspect(name, options).Watchers}");
+            return 0;
+        }
         if (verb == "bump")
             return Bump(name, Arg(2), args[3], options);
         long final = Arg(2);

@@ -97,7 +97,7 @@ internal unsafe struct SegmentHeader
     [FieldOffset(WatchersOffset)] public int Watchers;
     /// <summary>Lock-free writes (generated <c>AddX</c>/<c>ExchangeX</c>/<c>CompareExchangeX</c>) made while someone watched: part of the version.</summary>
     [FieldOffset(184)] public uint LockFreeChanges;
-    /// <summary>Watchers asleep in the kernel right now (where a wake needs a count: the Windows semaphore).</summary>
+    /// <summary>Watchers asleep in the kernel right now, or about to be (Windows skips the wake's system calls at zero).</summary>
     [FieldOffset(188)] public int ChangeSleepers;
 
     // ---- cache line 3: slow-path statistics ----

@@ -17,7 +17,7 @@ namespace SharedStruct.Locking;
 /// kernel-held watching marker) and stays registered until its segment object is disposed; from then on every release
 /// bumps <see cref="SegmentHeader.ChangeWord"/> and wakes all sleepers on it. A watcher reads the change word before
 /// the version and sleeps only while the change word is unchanged, so a change after it read the version always ends
-/// the sleep (the futex, or the Windows semaphore's count, remembers it).
+/// the sleep (the futex compares the word in the kernel; on Windows the event named after the word's value stays set).
 /// </remarks>
 internal sealed unsafe partial class SegmentCore
 {
@@ -237,8 +237,8 @@ internal sealed unsafe partial class SegmentCore
             return;
         if (lockFree)
             Interlocked.Increment(ref header->LockFreeChanges);
-        Interlocked.Increment(ref header->ChangeWord);
-        int woken = mapping.WakeChange(&header->ChangeWord, Volatile.Read(ref header->ChangeSleepers));
+        uint changedFrom = Interlocked.Increment(ref header->ChangeWord) - 1;
+        int woken = mapping.WakeChange(&header->ChangeWord, changedFrom, Volatile.Read(ref header->ChangeSleepers));
         Interlocked.Increment(ref ChangeWakes);
         if (woken > 0)
         {

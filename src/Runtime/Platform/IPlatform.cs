@@ -79,8 +79,12 @@ internal abstract unsafe class PlatformMapping : IDisposable
     public virtual void WaitChange(uint* word, uint expected, int timeoutMs, CancellationToken cancellationToken) =>
         Wait(word, expected, timeoutMs);
 
-    /// <summary>Wakes every watcher asleep in <see cref="WaitChange"/> on <paramref name="word"/> (<paramref name="sleepers"/>: how many there may be); returns how many woke (-1: unknown).</summary>
-    public virtual int WakeChange(uint* word, int sleepers) => Wake(word, int.MaxValue);
+    /// <summary>
+    /// Wakes every watcher asleep in <see cref="WaitChange"/> on <paramref name="word"/>, which this caller just moved
+    /// from <paramref name="changedFrom"/> (<paramref name="sleepers"/>: how many there may be); returns how many woke
+    /// (-1: unknown).
+    /// </summary>
+    public virtual int WakeChange(uint* word, uint changedFrom, int sleepers) => Wake(word, int.MaxValue);
 
     /// <summary>
     /// Ends this process's <see cref="WaitChange"/> calls on <paramref name="word"/> early, for cancellation and disposal

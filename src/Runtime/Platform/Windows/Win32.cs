@@ -27,7 +27,6 @@ internal static unsafe partial class Win32
     public const uint READ_CONTROL = 0x0002_0000;
     public const uint SYNCHRONIZE = 0x0010_0000;
     public const uint EVENT_MODIFY_STATE = 0x0002;
-    public const uint SEMAPHORE_MODIFY_STATE = 0x0002;
 
     // Files.
     public const uint GENERIC_READ = 0x8000_0000;
@@ -122,14 +121,12 @@ internal static unsafe partial class Win32
     [LibraryImport(Kernel32, SetLastError = true)]
     public static partial uint WaitForMultipleObjects(uint count, nint* handles, int waitAll, uint milliseconds);
 
-    [LibraryImport(Kernel32, EntryPoint = "CreateSemaphoreW", SetLastError = true, StringMarshalling = StringMarshalling.Utf16)]
-    public static partial nint CreateSemaphoreW(SecurityAttributes* attributes, int initialCount, int maximumCount, string name);
+    /// <summary>CreateEventW with a null-terminated name the caller formatted (no string allocated on a writer's path).</summary>
+    [LibraryImport(Kernel32, EntryPoint = "CreateEventW", SetLastError = true)]
+    public static partial nint CreateEventW(SecurityAttributes* attributes, int manualReset, int initialState, char* name);
 
-    [LibraryImport(Kernel32, EntryPoint = "OpenSemaphoreW", SetLastError = true, StringMarshalling = StringMarshalling.Utf16)]
-    public static partial nint OpenSemaphoreW(uint desiredAccess, int inheritHandle, string name);
-
-    [LibraryImport(Kernel32, SetLastError = true)]
-    public static partial int ReleaseSemaphore(nint handle, int releaseCount, int* previousCount);
+    [LibraryImport(Kernel32, EntryPoint = "OpenEventW", SetLastError = true)]
+    public static partial nint OpenEventW(uint desiredAccess, int inheritHandle, char* name);
 
     [LibraryImport(Kernel32, SetLastError = true)]
     public static partial nint OpenProcess(uint desiredAccess, int inheritHandle, uint processId);

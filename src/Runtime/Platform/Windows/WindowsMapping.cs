@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Threading;
@@ -7,7 +8,7 @@ namespace SharedStruct.Platform.Windows;
 
 /// <summary>
 /// A view of a section (page-file-backed or over a file), plus the named auto-reset event that contended lockers of
-/// the segment sleep on.
+/// the segment sleep on. Watchers sleep on named manual-reset events, one per value of the change word.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("windows")]
 internal sealed unsafe class WindowsMapping : PlatformMapping
@@ -17,14 +18,15 @@ internal sealed unsafe class WindowsMapping : PlatformMapping
     private nint _wakeEvent;
     private readonly string? _filePath;
     private readonly string _markerPrefix;
-    /// <summary>The named semaphore watchers sleep on (opened at the first watch or change), -1 when none could be had.</summary>
-    private nint _changeSemaphore;
+    /// <summary>The start of the change events' names; the change word's value follows it.</summary>
+    private readonly string _changeEventPrefix;
     private byte* _writableHeader;
     private readonly object _gate = new();
 
     public WindowsMapping(byte* pointer, long length, bool created, bool readOnly, string location, nint section, nint file, nint wakeEvent, string? filePath, string markerPrefix)
     {
         _markerPrefix = markerPrefix;
+        _changeEventPrefix = markerPrefix + ".change.";
         Markers = new EventMarkers(markerPrefix);
         Pointer = pointer;
         Length = length;
@@ -66,46 +68,72 @@ internal sealed unsafe class WindowsMapping : PlatformMapping
 
     public override ProcessMarkers Markers { get; }
 
+    /// <remarks>
+    /// Not one shared semaphore released once per sleeper: a token is not addressed, so a watcher that had already woken
+    /// for this change and went back to sleep could take the token of one that had counted itself a sleeper but was not
+    /// yet in the kernel wait, and that one then slept through the change (seen under Wine, a few times in a thousand
+    /// changes with several watchers, without the safety poll). An event per value of the word is left set for every
+    /// sleeper that expected that value, however late it gets to its wait, and cannot wake one that expects another.
+    /// </remarks>
     public override void WaitChange(uint* word, uint expected, int timeoutMs, CancellationToken cancellationToken)
     {
         if (timeoutMs <= 0 || Volatile.Read(ref *word) != expected)
             return;
-        nint semaphore = ChangeSemaphore();
-        if (semaphore == -1)
+        char* name = stackalloc char[ChangeEventNameChars];
+        FormatChangeEventName(name, expected);
+        nint changed = Win32.CreateEventW(null, manualReset: 1, initialState: 0, name);
+        if (changed == 0)
         {
-            Thread.Sleep(1); // no semaphore: poll
+            Thread.Sleep(1); // no event could be had (another user's name, no handles left): poll
             return;
         }
-        // A release that came before this wait stays counted in the semaphore, so it is not lost; an extra wake-up
-        // only makes the caller look at the version again.
-        if (!cancellationToken.CanBeCanceled)
-        {
-            Win32.WaitForSingleObject(semaphore, (uint)timeoutMs);
-            return;
-        }
-        nint* handles = stackalloc nint[2];
-        handles[0] = semaphore;
-        bool added = false;
-        SafeHandle cancel = cancellationToken.WaitHandle.SafeWaitHandle;
         try
         {
-            cancel.DangerousAddRef(ref added);
-            handles[1] = cancel.DangerousGetHandle();
-            Win32.WaitForMultipleObjects(2, handles, waitAll: 0, (uint)timeoutMs);
+            // The event exists from here on, so the writer that moves the word off this value finds and sets it. A writer
+            // that moved it earlier may have found no event: its change shows in this second look.
+            if (Volatile.Read(ref *word) != expected)
+                return;
+            if (!cancellationToken.CanBeCanceled)
+            {
+                Win32.WaitForSingleObject(changed, (uint)timeoutMs);
+                return;
+            }
+            nint* handles = stackalloc nint[2];
+            handles[0] = changed;
+            bool added = false;
+            SafeHandle cancel = cancellationToken.WaitHandle.SafeWaitHandle;
+            try
+            {
+                cancel.DangerousAddRef(ref added);
+                handles[1] = cancel.DangerousGetHandle();
+                Win32.WaitForMultipleObjects(2, handles, waitAll: 0, (uint)timeoutMs);
+            }
+            finally
+            {
+                if (added)
+                    cancel.DangerousRelease();
+            }
         }
         finally
         {
-            if (added)
-                cancel.DangerousRelease();
+            Win32.CloseHandle(changed);
         }
     }
 
-    public override int WakeChange(uint* word, int sleepers)
+    public override int WakeChange(uint* word, uint changedFrom, int sleepers)
     {
-        nint semaphore = ChangeSemaphore();
-        if (semaphore != -1)
-            Win32.ReleaseSemaphore(semaphore, Math.Max(sleepers, 1), null);
-        return -1; // a semaphore does not say whom it woke
+        // A watcher counts itself a sleeper before its last look at the word, and the caller moved the word before it
+        // read the count: at zero, nobody sleeps on the old value and nobody will.
+        if (sleepers <= 0)
+            return 0;
+        char* name = stackalloc char[ChangeEventNameChars];
+        FormatChangeEventName(name, changedFrom);
+        nint changed = Win32.OpenEventW(Win32.EVENT_MODIFY_STATE, 0, name);
+        if (changed == 0)
+            return Win32.LastError == Win32.ERROR_FILE_NOT_FOUND ? 0 : -1; // -1: another user's event; its watcher polls
+        Win32.SetEvent(changed);
+        Win32.CloseHandle(changed);
+        return 1; // at least one watcher holds it
     }
 
     public override void InterruptChangeWaits(uint* word)
@@ -113,24 +141,15 @@ internal sealed unsafe class WindowsMapping : PlatformMapping
         // Cancellation is a handle in the wait itself (WaitChange); nothing to do.
     }
 
-    private nint ChangeSemaphore()
+    /// <summary>Room for the prefix, a 32-bit value in decimal and the terminating null.</summary>
+    private int ChangeEventNameChars => _changeEventPrefix.Length + 11;
+
+    private void FormatChangeEventName(char* buffer, uint value)
     {
-        nint semaphore = Volatile.Read(ref _changeSemaphore);
-        if (semaphore != 0)
-            return semaphore;
-        lock (_gate)
-        {
-            if (_changeSemaphore != 0)
-                return _changeSemaphore;
-            string name = _markerPrefix + ".change";
-            nint handle = Win32.CreateSemaphoreW(null, 0, int.MaxValue, name);
-            if (handle == 0)
-                handle = Win32.OpenSemaphoreW(Win32.SYNCHRONIZE | Win32.SEMAPHORE_MODIFY_STATE, 0, name);
-            if (handle == 0)
-                handle = Win32.OpenSemaphoreW(Win32.SYNCHRONIZE, 0, name); // another user's: may wait, not release
-            _changeSemaphore = handle == 0 ? -1 : handle;
-            return _changeSemaphore;
-        }
+        var name = new Span<char>(buffer, ChangeEventNameChars);
+        _changeEventPrefix.AsSpan().CopyTo(name);
+        value.TryFormat(name.Slice(_changeEventPrefix.Length), out int digits, provider: CultureInfo.InvariantCulture);
+        name[_changeEventPrefix.Length + digits] = '\0';
     }
 
     public override byte* WritableHeader()
@@ -182,9 +201,6 @@ internal sealed unsafe class WindowsMapping : PlatformMapping
         Close(ref _section);
         Close(ref _file);
         Close(ref _wakeEvent);
-        nint semaphore = Interlocked.Exchange(ref _changeSemaphore, 0);
-        if (semaphore != 0 && semaphore != -1)
-            Win32.CloseHandle(semaphore);
         byte* header = _writableHeader;
         if (header != null)
         {
