@@ -159,6 +159,11 @@ public sealed class WineFixture : IAsyncLifetime
         psi.Environment["WINEDLLOVERRIDES"] = "mshtml=;winedbg.exe=d";
         // Debian's wineserver puts its socket directory under TMPDIR: keep it inside Root.
         psi.Environment["TMPDIR"] = WineTemp;
+        // A child that dies by design (the read-only write test) must not stop to write a crash dump: a test run with
+        // crash collection asks every child for one, and under Wine that can outlast the test's wait.
+        psi.Environment["DOTNET_DbgEnableMiniDump"] = "0";
+        psi.Environment.Remove("DOTNET_DbgMiniDumpType");
+        psi.Environment.Remove("DOTNET_DbgMiniDumpName");
         psi.Environment.Remove("DISPLAY");
         psi.Environment.Remove("WAYLAND_DISPLAY");
     }
