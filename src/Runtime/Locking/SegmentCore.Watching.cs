@@ -217,11 +217,12 @@ internal sealed unsafe partial class SegmentCore
     {
 #if SHAREDSTRUCT_BENCH_NO_WATCHERS // the bench-only build without change notification: nothing to find before the write
         return default;
-#endif
+#else
         SegmentHeader* header = _header;
         if (header == null)
             ThrowDisposed();
         return new LockFreeWriteNotice(this, &header->Watchers);
+#endif
     }
 
     /// <summary>A lock-free write while someone watches (the notice saw a watcher).</summary>
