@@ -88,7 +88,10 @@ public sealed unsafe partial class SharedSegment<T>
     /// after it. The same as <see cref="NoteLockFreeWrite"/> after the operation, with the watcher count's address
     /// found before it, so the check after the operation's fence is one load.
     /// </summary>
-    /// <exception cref="ObjectDisposedException">This view was disposed.</exception>
+    /// <remarks>
+    /// It checks nothing itself: the generated code calls <see cref="GetUnsynchronizedReference"/> between the two, which
+    /// throws <see cref="ObjectDisposedException"/> for a disposed view before the notice is read.
+    /// </remarks>
     [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public LockFreeWriteNotice PrepareLockFreeWrite() => _core.PrepareLockFreeWrite();

@@ -218,10 +218,9 @@ internal sealed unsafe partial class SegmentCore
 #if SHAREDSTRUCT_BENCH_NO_WATCHERS // the bench-only build without change notification: nothing to find before the write
         return default;
 #else
-        SegmentHeader* header = _header;
-        if (header == null)
-            ThrowDisposed();
-        return new LockFreeWriteNotice(this, &header->Watchers);
+        // No disposed check here: this only computes an address. The generated code reaches the payload through
+        // GetUnsynchronizedReference (which throws ObjectDisposedException) before the notice is ever read.
+        return new LockFreeWriteNotice(this, &_header->Watchers);
 #endif
     }
 
