@@ -9,6 +9,7 @@ using SharedStruct.EndToEnd;
 ///   watch-atomic &lt;dir&gt; &lt;timeout ms&gt;   a read-only view registers as a watcher, prints "ready", then waits for one change
 ///                                   and prints "changed atomic=N" or "timeout atomic=N"
 ///   watch-add &lt;dir&gt;                  one generated AddAtomic(1)
+///   watch-add-disposed &lt;dir&gt;         AddAtomic(1) on a disposed wrapper: prints the exception's type
 ///   watch-add-silent &lt;dir&gt;           the same increment through the unsynchronized reference, telling nobody (a twin
 ///                                   that proves the watcher's test can fail)
 /// </summary>
@@ -34,6 +35,21 @@ internal static class WatchCommands
             {
                 using CounterSegment segment = Counter.OpenExisting(options);
                 segment.AddAtomic(1);
+                return 0;
+            }
+            case "watch-add-disposed":
+            {
+                CounterSegment segment = Counter.OpenExisting(options);
+                segment.Dispose();
+                try
+                {
+                    segment.AddAtomic(1);
+                    Console.WriteLine("added");
+                }
+                catch (Exception e)
+                {
+                    Console.WriteLine(e.GetType().FullName);
+                }
                 return 0;
             }
             case "watch-add-silent":

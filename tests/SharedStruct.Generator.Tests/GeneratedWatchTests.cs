@@ -54,6 +54,15 @@ public sealed class GeneratedWatchTests : IDisposable
         Assert.Equal(0, watcher.WaitForExit(TimeSpan.FromSeconds(30)));
     }
 
+    [Fact]
+    public async Task AGeneratedAtomicAddOnADisposedSegmentSaysSo()
+    {
+        SkipUnlessUnix();
+        await RunAsync("set", _directory, "1", "x");
+        // The notice is taken before the payload reference, which is what checks for disposal.
+        Assert.Equal("System.ObjectDisposedException", await RunAsync("watch-add-disposed", _directory));
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_directory))

@@ -220,7 +220,8 @@ internal sealed unsafe partial class SegmentCore
 #else
         // No disposed check here: this only computes an address. The generated code reaches the payload through
         // GetUnsynchronizedReference (which throws ObjectDisposedException) before the notice is ever read.
-        return new LockFreeWriteNotice(this, &_header->Watchers);
+        // Plain arithmetic, not &_header->Watchers: taking a field's address through a null pointer is a null check.
+        return new LockFreeWriteNotice(this, (int*)((byte*)_header + SegmentHeader.WatchersOffset));
 #endif
     }
 
