@@ -67,6 +67,7 @@ internal static class ResultsWriter
             md.AppendLine();
         }
 
+        AppendBeforeLiveness(md, rows);
         SnapshotBandwidthSection.Append(md, snapshots);
         if (watch is not null)
             ChangeNotificationSection.Write(md, watch);
@@ -117,6 +118,30 @@ internal static class ResultsWriter
 
         File.WriteAllText(path, md.ToString());
         return md.ToString();
+    }
+
+    /// <summary>
+    /// The figures measured before the liveness change (a checked-in file, since that runtime cannot run in this process)
+    /// beside this run's open-existing and lock figures, so RESULTS.md keeps the before-and-after when regenerated.
+    /// </summary>
+    private static void AppendBeforeLiveness(StringBuilder md, List<Row> rows)
+    {
+        string before = Path.Combine(AppContext.BaseDirectory, "BEFORE-LIVENESS.md");
+        if (!File.Exists(before))
+            return;
+        md.AppendLine("## Liveness: before and after");
+        md.AppendLine();
+        Row? open = rows.FirstOrDefault(r => r.Method == "SharedSegmentOpenExisting");
+        Row? raw = rows.FirstOrDefault(r => r.Method == "OpenAndMapRaw");
+        Row? locked = rows.FirstOrDefault(r => r.Method == "SharedStructLock");
+        Row? cas = rows.FirstOrDefault(r => r.Method == "BareCasPair");
+        if (open is not null && raw is not null && locked is not null && cas is not null)
+        {
+            md.AppendLine(Inv($"This run (after): open existing {open.MedianNs:N0} ns, {open.AllocatedBytes ?? 0} B ({open.MedianNs / raw.MedianNs:F2}x its raw open + mmap); uncontended Lock + write + dispose {locked.MedianNs:F2} ns ({locked.MedianNs / cas.MedianNs:F2}x its bare CAS pair). Opening now also takes an OFD byte lock for the process-table row and the attach gate and checks that the path still names the file it mapped: a few system calls more, on a path that is not hot."));
+            md.AppendLine();
+        }
+        md.Append(File.ReadAllText(before));
+        md.AppendLine();
     }
 
     /// <summary>One row of the Targets table: ratios ("x") and nanoseconds (" ns") with two decimals, counts without.</summary>
