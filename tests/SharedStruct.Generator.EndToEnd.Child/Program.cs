@@ -27,7 +27,8 @@ using SharedStruct.EndToEnd;
 //   ledger-held <dir>                AddA(1) on another thread while this one holds the lock: prints whether it waited
 //   ledger-read <dir>                the read-only view's A|B
 //   counter-rollback <dir>           the default-mode Counter opened with options asking for RollbackOnCrash
-//   watch-atomic, watch-add, watch-add-silent   change notification of generated lock-free writes (see WatchCommands)
+//   watch-atomic, watch-add, watch-add-silent, watch-exchange, watch-cas
+//                                    change notification of generated lock-free writes (see WatchCommands)
 if (args.Length < 2)
 {
     Console.Error.WriteLine("usage: <command> <directory> [arguments]");
