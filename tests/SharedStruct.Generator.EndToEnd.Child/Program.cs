@@ -27,7 +27,9 @@ using SharedStruct.EndToEnd;
 //   ledger-held <dir>                AddA(1) on another thread while this one holds the lock: prints whether it waited
 //   ledger-read <dir>                the read-only view's A|B
 //   counter-rollback <dir>           the default-mode Counter opened with options asking for RollbackOnCrash
-//   watch-atomic, watch-add, watch-add-silent   change notification of generated lock-free writes (see WatchCommands)
+//   watch-atomic, watch-add, watch-add-silent, watch-exchange, watch-cas
+//                                    change notification of generated lock-free writes (see WatchCommands)
+//   cancel-hold, cancel-lock         cancellation of the generated Lock and TryLock waits (see CancelCommands)
 if (args.Length < 2)
 {
     Console.Error.WriteLine("usage: <command> <directory> [arguments]");
@@ -39,6 +41,8 @@ if (args[0].StartsWith("frame-", StringComparison.Ordinal))
     return FrameCommands.Run(args, options);
 if (args[0].StartsWith("watch-", StringComparison.Ordinal))
     return WatchCommands.Run(args, options);
+if (args[0].StartsWith("cancel-", StringComparison.Ordinal))
+    return CancelCommands.Run(args, options);
 if (args[0].StartsWith("core-", StringComparison.Ordinal))
     return CoreValueCommands.Run(args, options);
 if (args[0].StartsWith("ledger-", StringComparison.Ordinal) || args[0] == "counter-rollback")

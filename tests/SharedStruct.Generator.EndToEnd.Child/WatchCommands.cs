@@ -12,6 +12,10 @@ using SharedStruct.EndToEnd;
 ///   watch-add-disposed &lt;dir&gt;         AddAtomic(1) on a disposed wrapper: prints the exception's type
 ///   watch-add-silent &lt;dir&gt;           the same increment through the unsynchronized reference, telling nobody (a twin
 ///                                   that proves the watcher's test can fail)
+///   watch-exchange &lt;dir&gt; &lt;value&gt;      one generated ExchangeAtomic(value); prints "original=N"
+///   watch-cas &lt;dir&gt; &lt;value&gt; &lt;comparand&gt;
+///                                   one generated CompareExchangeAtomic(value, comparand); prints "original=N" (equal
+///                                   to the comparand when it exchanged)
 /// </summary>
 internal static class WatchCommands
 {
@@ -58,9 +62,25 @@ internal static class WatchCommands
                 Interlocked.Increment(ref segment.Segment.GetUnsynchronizedReference().Atomic);
                 return 0;
             }
+            case "watch-exchange":
+            {
+                using CounterSegment segment = Counter.OpenExisting(options);
+                long original = segment.ExchangeAtomic(Number(args[2]));
+                Console.WriteLine("original=" + original.ToString(CultureInfo.InvariantCulture));
+                return 0;
+            }
+            case "watch-cas":
+            {
+                using CounterSegment segment = Counter.OpenExisting(options);
+                long original = segment.CompareExchangeAtomic(Number(args[2]), Number(args[3]));
+                Console.WriteLine("original=" + original.ToString(CultureInfo.InvariantCulture));
+                return 0;
+            }
             default:
                 Console.Error.WriteLine("unknown command " + args[0]);
                 return 2;
         }
     }
+
+    private static long Number(string text) => long.Parse(text, CultureInfo.InvariantCulture);
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 using SharedStruct.Scenarios;
@@ -9,7 +10,8 @@ namespace SharedStruct.Tests;
 
 /// <summary>
 /// Change notification between real processes: watchers in every mode see the last change, none is stranded by a
-/// writer killed mid-write, a killed watcher stops costing writers, and waits (and lock waits) end on cancellation.
+/// writer killed mid-write, a killed watcher stops costing writers, waits (and lock waits) end soon after cancellation,
+/// and a stream that falls behind skips to the latest value.
 /// </summary>
 [Collection(ProcessCollection.Name)]
 public class ChangeWatchTests
@@ -122,25 +124,17 @@ public class ChangeWatchTests
     }
 
     [Fact]
-    public async Task Waits_and_lock_waits_end_on_cancellation()
+    public async Task Waits_and_lock_waits_end_on_cancellation_within_moments_not_at_their_timeout()
     {
         using var t = new TestSegment();
         using var seg = SharedSegment<TestPayload>.Open(t.Name);
         using var view = SharedSegment<TestPayload>.OpenReadOnly(t.Name);
         ulong version = view.Version;
 
-        using (var cancel = new CancellationTokenSource())
-        {
-            ValueTask<bool> pending = view.WaitForChangeAsync(version, Long, cancel.Token);
-            Assert.False(pending.IsCompleted);
-            cancel.CancelAfter(50);
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await pending);
-        }
-        using (var cancel = new CancellationTokenSource())
-        {
-            cancel.CancelAfter(50);
-            Assert.ThrowsAny<OperationCanceledException>(() => seg.WaitForChange(version, Long, cancel.Token));
-        }
+        // Each wait has a 30 s timeout and must end within 2 s of the Cancel call (the goal is a few milliseconds).
+        AssertCancelledSoon(await CancelDuring(token => view.WaitForChangeAsync(version, Long, token).AsTask()));
+        AssertCancelledSoon(await CancelDuring(token => Blocking(() => seg.WaitForChange(version, Long, token))));
+        AssertCancelledSoon(await CancelDuring(token => Blocking(() => view.WaitForChange(version, Long, token))));
         using (var cancelled = new CancellationTokenSource())
         {
             cancelled.Cancel();
@@ -155,17 +149,139 @@ public class ChangeWatchTests
             g.Value.Value = 5;
         Assert.True(await changed);
 
-        // A lock wait behind a live holder in another process: cancelled, not timed out (the timeout is 30 s).
+        // A lock wait behind a live holder in another process: cancelled, not timed out.
         using var holder = ChildProcess.Start(["hold", t.Name]);
         holder.Expect("locked");
-        using (var cancel = new CancellationTokenSource())
-        {
-            cancel.CancelAfter(50);
-            Assert.ThrowsAny<OperationCanceledException>(() => { using var g = seg.Lock(Long, cancel.Token); });
-            Assert.ThrowsAny<OperationCanceledException>(() => seg.TryLock(Long, out _, cancel.Token));
-        }
+        AssertCancelledSoon(await CancelDuring(token => Blocking(() => { using var g = seg.Lock(Long, token); })));
+        AssertCancelledSoon(await CancelDuring(token => Blocking(() => seg.TryLock(Long, out _, token))));
         holder.Send("go");
         Assert.Equal("released", holder.ReadLine());
+    }
+
+    [Fact]
+    public async Task Twin_a_wait_that_is_not_given_the_token_runs_past_the_bound_on_the_same_clock()
+    {
+        // Proves the bound above can fail: the clock starts at the Cancel call, and a wait that does not see the
+        // cancellation ends at its own timeout (4 s, about 3.7 s after the Cancel), well past 2 s.
+        using var t = new TestSegment();
+        using var seg = SharedSegment<TestPayload>.Open(t.Name);
+        using var holder = ChildProcess.Start(["hold", t.Name]);
+        holder.Expect("locked");
+        (Exception? error, TimeSpan sinceCancel) = await CancelDuring(notPassed => Blocking(() => seg.TryLock(TimeSpan.FromSeconds(4), out _)));
+        Assert.Null(error); // TryLock timed out with false
+        Assert.True(sinceCancel > CancelBound, $"ended {sinceCancel.TotalMilliseconds:F0} ms after the Cancel");
+        holder.Send("go");
+        Assert.Equal("released", holder.ReadLine());
+    }
+
+    /// <summary>How soon after the Cancel call a cancelled wait must have ended: generous, for a loaded 2-core machine.</summary>
+    private static readonly TimeSpan CancelBound = TimeSpan.FromSeconds(2);
+
+    private static void AssertCancelledSoon((Exception? Error, TimeSpan SinceCancel) outcome)
+    {
+        Assert.IsAssignableFrom<OperationCanceledException>(outcome.Error);
+        Assert.True(outcome.SinceCancel <= CancelBound, $"the wait ended {outcome.SinceCancel.TotalMilliseconds:F0} ms after the Cancel call");
+    }
+
+    /// <summary>
+    /// Runs <paramref name="wait"/> with a token that another thread cancels after 300 ms, noting the time just before
+    /// its Cancel call. Returns what the wait threw (null if it returned) and how long after the Cancel call it ended.
+    /// </summary>
+    private static async Task<(Exception? Error, TimeSpan SinceCancel)> CancelDuring(Func<CancellationToken, Task> wait)
+    {
+        using var cancel = new CancellationTokenSource();
+        long cancelledAt = 0;
+        var canceller = new TestThread(() =>
+        {
+            Thread.Sleep(300);
+            Volatile.Write(ref cancelledAt, Stopwatch.GetTimestamp());
+            cancel.Cancel();
+        });
+        canceller.Start();
+        Exception? error = null;
+        try
+        {
+            await wait(cancel.Token);
+        }
+        catch (Exception e)
+        {
+            error = e;
+        }
+        long endedAt = Stopwatch.GetTimestamp();
+        canceller.Join();
+        long at = Volatile.Read(ref cancelledAt);
+        Assert.True(endedAt >= at, "the wait ended before the Cancel call");
+        return (error, Stopwatch.GetElapsedTime(at, endedAt));
+    }
+
+    /// <summary>A synchronous wait, run on the calling thread, as a task for <see cref="CancelDuring"/>.</summary>
+    private static Task Blocking(Action wait)
+    {
+        wait();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task A_stream_that_falls_behind_a_writer_in_another_process_yields_the_latest_value_not_the_next()
+    {
+        const int Changes = 100;
+        using var t = new TestSegment();
+        using var seg = SharedSegment<TestPayload>.Open(t.Name);
+        using var view = SharedSegment<TestPayload>.OpenReadOnly(t.Name);
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        IAsyncEnumerator<TestPayload> stream = view.WatchAsync(stop.Token).GetAsyncEnumerator(stop.Token);
+        Assert.True(await stream.MoveNextAsync());
+        Assert.Equal(0, stream.Current.Value);
+
+        // The consumer does not pull while the writer makes every change, each under its own lock.
+        using (var writer = ChildProcess.Start(["bump", t.Name, Changes.ToString(), "locked"]))
+        {
+            writer.Expect("ready");
+            writer.Send("go");
+            Assert.Equal("done", writer.ReadLine(Long));
+        }
+        // One pull: the latest value. A stream that queued every change would yield 1 here.
+        Assert.True(await stream.MoveNextAsync().AsTask().WaitAsync(Long));
+        Assert.Equal(Changes, stream.Current.Value);
+
+        // Nothing is newer, so nothing comes (an older value least of all) until the next change.
+        Task<bool> next = stream.MoveNextAsync().AsTask();
+        await Task.Delay(300);
+        Assert.False(next.IsCompleted, $"the stream yielded {stream.Current.Value} with nothing changed");
+        WriteInChild(t, Changes + 1);
+        Assert.True(await next.WaitAsync(Long));
+        Assert.Equal(Changes + 1, stream.Current.Value);
+        await stream.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Twin_a_stream_pulled_after_each_change_yields_each_value()
+    {
+        // Proves that the test above can fail: a consumer that keeps up sees the values in between, so the latest value
+        // above comes from coalescing what the consumer missed, not from a stream that always skips ahead.
+        using var t = new TestSegment();
+        using var seg = SharedSegment<TestPayload>.Open(t.Name);
+        using var view = SharedSegment<TestPayload>.OpenReadOnly(t.Name);
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        IAsyncEnumerator<TestPayload> stream = view.WatchAsync(stop.Token).GetAsyncEnumerator(stop.Token);
+        Assert.True(await stream.MoveNextAsync());
+        var seen = new List<long> { stream.Current.Value };
+        for (int i = 1; i <= 3; i++)
+        {
+            WriteInChild(t, i);
+            Assert.True(await stream.MoveNextAsync().AsTask().WaitAsync(Long));
+            seen.Add(stream.Current.Value);
+        }
+        Assert.Equal(new long[] { 0, 1, 2, 3 }, seen);
+        await stream.DisposeAsync();
+    }
+
+    /// <summary>One locked write of Value by a child process.</summary>
+    private static void WriteInChild(TestSegment t, long value)
+    {
+        using var writer = ChildProcess.Start(["write", t.Name, value.ToString()]);
+        Assert.Equal("written", writer.ReadLine(Long));
+        Assert.Equal(0, writer.WaitForExit());
     }
 
     [Fact]

@@ -14,6 +14,8 @@ internal sealed unsafe partial class SegmentCore
 {
     /// <summary>How long the dispatcher thread stays without pending waits before it ends.</summary>
     private const int DispatcherIdleMs = 2000;
+    /// <summary>The dispatcher thread's name (tests find the thread by it; Linux keeps its first 15 characters).</summary>
+    internal const string DispatcherThreadName = "SharedStruct change waits";
 
     private readonly List<AsyncChangeWait> _asyncWaits = new();
     private Thread? _dispatcher;
@@ -40,7 +42,7 @@ internal sealed unsafe partial class SegmentCore
                 _dispatcher = new Thread(static state => ((SegmentCore)state!).Dispatch())
                 {
                     IsBackground = true,
-                    Name = "SharedStruct change waits",
+                    Name = DispatcherThreadName,
                 };
                 _dispatcher.Start(this);
             }
