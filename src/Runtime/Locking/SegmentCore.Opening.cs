@@ -105,11 +105,17 @@ internal sealed unsafe partial class SegmentCore
     /// <summary>A file this call created: hold the init marker, write the header, and give it its name.</summary>
     private static Attempt PrepareCreated(PlatformMapping mapping, Shape shape, SharedSegmentOptions options)
     {
-        if (!mapping.Markers.TryHoldInit() || !mapping.Markers.TryAttach(readOnly: false))
+        // A file created under its name (where it cannot be created unnamed) can be opened by a deleter at once: while
+        // that deleter holds the gate, the name is its to remove. Start over without touching the name.
+        if (!mapping.Markers.TryAttach(readOnly: false))
+            return Attempt.Retry;
+        if (!mapping.Markers.TryHoldInit())
             throw new IOException($"Cannot hold the initialisation marker of the new segment '{shape.Name}' ({mapping.Location}).");
         WriteHeader((SegmentHeader*)mapping.Pointer, mapping, shape);
+        // A file named from the start may have been deleted before this process attached (and the name given to another
+        // file); one linked just now cannot, as this process was attached before the link.
         if (mapping.TryPublish(out bool nameTaken))
-            return Attempt.Initialise;
+            return mapping.StillNamed() ? Attempt.Initialise : Attempt.Retry;
         // Another creator's segment took the name while this one was prepared: open that one instead.
         if (nameTaken && options.Mode == SegmentOpenMode.CreateNew)
             throw new IOException($"Cannot create segment '{shape.Name}' ({mapping.Location}): it already exists (mode CreateNew). Open it with CreateOrOpen or OpenExisting, or delete it first.");
