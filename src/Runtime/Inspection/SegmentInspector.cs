@@ -96,11 +96,12 @@ public static unsafe class SegmentInspector
         }
         ProcessMarkers markers = mapping.Markers;
         ulong myNamespace = platform.CurrentProcess.PidNamespace;
-        info.CreatorPid = h->CreatorPid;
+        CreatorIdentity creator = CreatorField.Read(h);
+        info.CreatorPid = creator.Pid;
         info.CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(h->CreatedUnixMs);
         if (Volatile.Read(ref h->State) != SegmentHeader.StateReady)
         {
-            bool initialising = markers.IsInitHeld(h->CreatorPid, h->CreatorStartTime);
+            bool initialising = markers.IsInitHeld(creator.Pid, creator.StartTimeToJudge);
             info.CreatorAlive = initialising;
             info.Problem = initialising ? "still being initialised by its creator"
                 : "unfinished: its creator died while initialising it (the next writable open finishes it)";
