@@ -174,8 +174,9 @@ public sealed unsafe partial class SharedSegment<T> : IDisposable where T : unma
 
     /// <summary>
     /// Removes the segment's name if no other process has it open (this view does not count). This view stays usable
-    /// until disposed. On Windows a named segment cannot be deleted (it vanishes with its last process) and this
-    /// returns false.
+    /// until disposed. Returns false when the name no longer leads to this view's segment (it was deleted, and perhaps
+    /// made anew by someone else, whose segment is left alone). On Windows a named segment cannot be deleted (it
+    /// vanishes with its last process) and this returns false.
     /// </summary>
     /// <exception cref="SegmentInUseException">Another process has it open.</exception>
     public bool Delete() => _core.DeleteBacking(force: false);

@@ -22,6 +22,8 @@ if (WatchVerbs.Handles(verb))
     return WatchVerbs.Run(args, options);
 if (RollbackVerbs.Handles(verb))
     return RollbackVerbs.Run(args, options);
+if (DeleteRaceVerbs.Handles(verb))
+    return DeleteRaceVerbs.Run(args, options);
 
 switch (verb)
 {

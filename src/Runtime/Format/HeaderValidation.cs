@@ -8,12 +8,15 @@ namespace SharedStruct.Format;
 /// </summary>
 internal static unsafe class HeaderValidation
 {
-    /// <summary>Whether the mapping is long enough and starts like a segment (magic, or zeros while a creator works).</summary>
+    /// <summary>
+    /// Whether the mapping is long enough and starts like a segment (magic, or zeros while a creator works). Worded
+    /// for opening ("Segment 'x' is …"); the inspector drops the verb for its listings.
+    /// </summary>
     public static string? StartProblem(byte* segment, long length)
     {
         var h = (SegmentHeader*)segment;
         if (length < 8 || (h->Magic != SegmentHeader.MagicValue && h->Magic != 0))
-            return "is not a SharedStruct segment: it does not start with the segment magic number (a foreign or corrupted file)";
+            return "is not a SharedStruct segment (no segment magic number)";
         if (length < SegmentHeader.PayloadOffsetValue)
             return $"is truncated: {length} bytes, shorter than a segment header ({SegmentHeader.PayloadOffsetValue} bytes)";
         return null;

@@ -79,14 +79,17 @@ public static unsafe class SegmentInspector
         var info = new SegmentInfo(name, mapping.Location) { Size = mapping.Length };
         byte* p = mapping.Pointer;
         var h = (SegmentHeader*)p;
-        if (mapping.Length < 8 || h->Magic != SegmentHeader.MagicValue)
+        // The same checks as opening, worded for a listing.
+        string? start = HeaderValidation.StartProblem(p, mapping.Length);
+        if (start is not null)
         {
-            info.Problem = h->Magic == 0 ? "not initialised (all zeros at the start)" : "not a SharedStruct segment (no segment magic number)";
+            info.Problem = Listing(start);
             return info;
         }
-        if (mapping.Length < SegmentHeader.PayloadOffsetValue)
+        if (Volatile.Read(ref h->Magic) != SegmentHeader.MagicValue)
         {
-            info.Problem = $"truncated: {mapping.Length} bytes, shorter than a segment header";
+            // Zeros, which opening waits on (a creator may be writing them); a listing says what it sees now.
+            info.Problem = "not initialised (all zeros at the start)";
             return info;
         }
         if (HeaderValidation.IsVersionProblem(p))
@@ -96,11 +99,12 @@ public static unsafe class SegmentInspector
         }
         ProcessMarkers markers = mapping.Markers;
         ulong myNamespace = platform.CurrentProcess.PidNamespace;
-        info.CreatorPid = h->CreatorPid;
+        CreatorIdentity creator = CreatorField.Read(h);
+        info.CreatorPid = creator.Pid;
         info.CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(h->CreatedUnixMs);
         if (Volatile.Read(ref h->State) != SegmentHeader.StateReady)
         {
-            bool initialising = markers.IsInitHeld(h->CreatorPid, h->CreatorStartTime);
+            bool initialising = markers.IsInitHeld(creator.Pid, creator.StartTimeToJudge);
             info.CreatorAlive = initialising;
             info.Problem = initialising ? "still being initialised by its creator"
                 : "unfinished: its creator died while initialising it (the next writable open finishes it)";

@@ -105,11 +105,17 @@ internal sealed unsafe partial class SegmentCore
     /// <summary>A file this call created: hold the init marker, write the header, and give it its name.</summary>
     private static Attempt PrepareCreated(PlatformMapping mapping, Shape shape, SharedSegmentOptions options)
     {
-        if (!mapping.Markers.TryHoldInit() || !mapping.Markers.TryAttach(readOnly: false))
+        // A file created under its name (where it cannot be created unnamed) can be opened by a deleter at once: while
+        // that deleter holds the gate, the name is its to remove. Start over without touching the name.
+        if (!mapping.Markers.TryAttach(readOnly: false))
+            return Attempt.Retry;
+        if (!mapping.Markers.TryHoldInit())
             throw new IOException($"Cannot hold the initialisation marker of the new segment '{shape.Name}' ({mapping.Location}).");
         WriteHeader((SegmentHeader*)mapping.Pointer, mapping, shape);
+        // A file named from the start may have been deleted before this process attached (and the name given to another
+        // file); one linked just now cannot, as this process was attached before the link.
         if (mapping.TryPublish(out bool nameTaken))
-            return Attempt.Initialise;
+            return mapping.StillNamed() ? Attempt.Initialise : Attempt.Retry;
         // Another creator's segment took the name while this one was prepared: open that one instead.
         if (nameTaken && options.Mode == SegmentOpenMode.CreateNew)
             throw new IOException($"Cannot create segment '{shape.Name}' ({mapping.Location}): it already exists (mode CreateNew). Open it with CreateOrOpen or OpenExisting, or delete it first.");
@@ -140,15 +146,18 @@ internal sealed unsafe partial class SegmentCore
             if (state == SegmentHeader.StateFailed)
                 return Attempt.Retry; // its creator gave up and removes it: start over
             bool started = Volatile.Read(ref h->Magic) == SegmentHeader.MagicValue;
-            if (started && !markers.IsInitHeld(h->CreatorPid, h->CreatorStartTime) && !mapping.ReadOnly && TryTakeOver(mapping, shape))
+            // Read after the magic: a creator writes its identity before it.
+            CreatorIdentity creator = CreatorField.Read(h);
+            bool creatorDead = started && !markers.IsInitHeld(creator.Pid, creator.StartTimeToJudge);
+            if (creatorDead && !mapping.ReadOnly && TryTakeOver(mapping, shape, creator))
                 return Attempt.Initialise;
             if (DateTime.UtcNow >= deadline)
             {
                 if (!started)
                     throw new InvalidDataException($"{what} is all zeros: it is not a SharedStruct segment, or its creator died before writing the header.{untouched}");
-                if (!markers.IsInitHeld(h->CreatorPid, h->CreatorStartTime))
-                    throw new TimeoutException($"{what} was left unfinished by its creator (process {h->CreatorPid}), which died while initialising it. A read-only view cannot finish it; the next writable open does.");
-                throw new TimeoutException($"{what} is still being initialised by process {h->CreatorPid} after the open timeout ({options.OpenTimeout.TotalMilliseconds} ms). Raise SharedSegmentOptions.OpenTimeout if its initializer is slow.");
+                if (creatorDead)
+                    throw new TimeoutException($"{what} was left unfinished by its creator (process {creator.Pid}), which died while initialising it. A read-only view cannot finish it; the next writable open does.");
+                throw new TimeoutException($"{what} is still being initialised by process {creator.Pid} after the open timeout ({options.OpenTimeout.TotalMilliseconds} ms). Raise SharedSegmentOptions.OpenTimeout if its initializer is slow.");
             }
             Thread.Sleep(1);
         }
@@ -168,19 +177,19 @@ internal sealed unsafe partial class SegmentCore
     }
 
     /// <summary>
-    /// The segment's creator died before it was ready: take the init marker (one opener wins) and start its
-    /// initialisation over, as this build's layout.
+    /// The segment's creator, read as <paramref name="dead"/>, died before it was ready: take the init marker and claim
+    /// the creator field (one opener wins either way, see <see cref="CreatorField"/>), and start its initialisation
+    /// over, as this build's layout.
     /// </summary>
-    private static bool TryTakeOver(PlatformMapping mapping, Shape shape)
+    private static bool TryTakeOver(PlatformMapping mapping, Shape shape, CreatorIdentity dead)
     {
         var h = (SegmentHeader*)mapping.Pointer;
         if (!mapping.Markers.TryHoldInit())
             return false; // another opener is taking it over
-        int deadCreator = h->CreatorPid;
-        // Where the marker is the process itself (macOS), the creator field decides between openers taking over.
+        // Everything that can refuse is checked before the claim: a claim, once made, tells every other opener to wait.
         if (Volatile.Read(ref h->State) != SegmentHeader.StateInitializing ||
-            Interlocked.CompareExchange(ref h->CreatorPid, -1, deadCreator) != deadCreator ||
-            mapping.Length < shape.RequiredLength)
+            mapping.Length < shape.RequiredLength ||
+            !CreatorField.TryClaim(h, dead, Platforms.Current.CurrentProcess))
         {
             mapping.Markers.ReleaseInit();
             return false;
@@ -195,8 +204,6 @@ internal sealed unsafe partial class SegmentCore
     private static void WriteHeader(SegmentHeader* h, PlatformMapping mapping, Shape shape)
     {
         ProcessIdentity me = Platforms.Current.CurrentProcess;
-        h->CreatorPid = me.Pid;
-        h->CreatorStartTime = me.StartTime;
         h->CreatorPidNamespace = me.PidNamespace;
         h->FormatVersion = shape.RollbackOnCrash ? SegmentHeader.RollbackFormatVersion : SegmentHeader.CurrentFormatVersion;
         h->Flags = shape.RollbackOnCrash ? SegmentHeader.FlagRollbackOnCrash : 0;
@@ -217,6 +224,8 @@ internal sealed unsafe partial class SegmentCore
         {
             h->DescriptionLength = SegmentHeader.DescriptionNotStored;
         }
+        // The start time before the pid (a taker's claim turns into its pid only here), both before the magic.
+        CreatorField.Publish(h, me);
         // The magic last among the identity fields: an opener that sees it knows a creator has started.
         Volatile.Write(ref h->Magic, SegmentHeader.MagicValue);
     }

@@ -174,40 +174,41 @@ internal sealed unsafe partial class SegmentCore : IDisposable
     }
 
     /// <summary>Deletes the segment's name if no other process has it open (unless forced).</summary>
+    /// <returns>False when the name no longer names this view's segment (it was deleted, perhaps made anew).</returns>
     public bool DeleteBacking(bool force)
     {
         if (_lockWord == null)
             ThrowDisposed();
-        if (!IsFileBacked)
+        if (force)
         {
-            if (force)
+            if (!IsFileBacked)
                 return _platform.Delete(Name, _options, force: true);
-            // Through this view's own markers: its own attachment does not count against it.
-            if (!_markers.TryHoldExclusive())
-                throw new SegmentInUseException(Name, Location);
-            try
-            {
-                return _mapping!.StillNamed() && _platform.Delete(Name, _options, force: true);
-            }
-            finally
-            {
-                _markers.ReleaseExclusive(stayAttached: true);
-            }
+            if (!File.Exists(Location))
+                return false;
+            File.Delete(Location);
+            return true;
         }
-        if (!File.Exists(Location))
-            return false;
-        if (!force && !_markers.TryHoldExclusive())
+        // Through this view's own markers: its own attachment does not count against it.
+        if (!_markers.TryHoldExclusive())
             throw new SegmentInUseException(Name, Location);
         try
         {
+            // While the gate is held exclusively no one else can remove the name without force (see UnixPlatform.Delete),
+            // so the name checked here is the name removed. If it already names another file, that file is not this
+            // view's to delete: a file-backed path is no different from a named segment there.
+            if (!_mapping!.StillNamed())
+                return false;
+            if (!IsFileBacked)
+                return _platform.Delete(Name, _options, force: true);
+            if (!File.Exists(Location))
+                return false; // where the platform cannot tell (StillNamed is always true on Windows)
             File.Delete(Location);
+            return true;
         }
         finally
         {
-            if (!force)
-                _markers.ReleaseExclusive(stayAttached: true);
+            _markers.ReleaseExclusive(stayAttached: true);
         }
-        return true;
     }
 
     /// <summary>

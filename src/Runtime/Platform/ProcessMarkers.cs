@@ -52,7 +52,11 @@ internal abstract class ProcessMarkers
     /// <summary>Releases the init marker.</summary>
     public abstract void ReleaseInit();
 
-    /// <summary>Whether another process holds the init marker (is initialising the segment).</summary>
+    /// <summary>
+    /// Whether another process holds the init marker (is initialising the segment). <paramref name="creatorPid"/> and
+    /// <paramref name="creatorStartTime"/> are what the header's creator field says (<see cref="Locking.CreatorIdentity"/>),
+    /// for platforms whose marker is the process itself.
+    /// </summary>
     public abstract bool IsInitHeld(int creatorPid, long creatorStartTime);
 
     /// <summary>

@@ -154,6 +154,44 @@ public class HolderTests
     }
 
     [Fact]
+    public void A_live_read_only_reader_keeps_its_segment_from_stale_delete_and_delete_until_it_is_killed()
+    {
+        using var dir = new TempDirectory();
+        var options = new SharedSegmentOptions { Directory = dir.Path };
+        const string name = "sst-read-only";
+        string path = SharedSegment.Locate(name, options);
+        using (var writer = ChildProcess.Start(["write", name, "5", "--dir", dir.Path]))
+            Assert.Equal(0, writer.WaitForExit());
+        using var reader = ChildProcess.Start(["reader", name, "--dir", dir.Path]);
+        Assert.Equal("attached value=5", reader.ReadLine());
+
+        // A reader has no row in the process table; the tool sees it through its attach marker.
+        string[] row = Columns.Row(ToolRun.Run("list", "--dir", dir.Path).Output, name);
+        Assert.Equal("none + readers", row[7]);
+        Assert.Equal("no", row[8]);
+
+        ToolResult stale = ToolRun.Run("stale", "--dir", dir.Path, "--delete");
+        Assert.True(stale.ExitCode == ExitCodes.Ok, stale.ToString());
+        Assert.Contains($"No stale segments in {dir.Path}.", stale.Output);
+        Assert.True(File.Exists(path), "stale --delete removed a segment a live read-only reader has open");
+
+        ToolResult refused = ToolRun.Run("delete", name, "--dir", dir.Path);
+        Assert.True(refused.ExitCode == ExitCodes.Refused, refused.ToString());
+        Assert.Contains($"refusing to delete segment \"{name}\": read-only readers have it open", refused.Error);
+        Assert.True(File.Exists(path), "delete removed a segment a live read-only reader has open");
+
+        // The twin: the same segment once its reader is gone (kill -9: nothing released by hand) is stale and goes.
+        reader.KillHard();
+        row = Columns.Row(ToolRun.Run("list", "--dir", dir.Path).Output, name);
+        Assert.Equal("none", row[7]);
+        Assert.Equal("yes", row[8]);
+        ToolResult deleted = ToolRun.Run("stale", "--dir", dir.Path, "--delete");
+        Assert.True(deleted.ExitCode == ExitCodes.Ok, deleted.ToString());
+        Assert.Contains($"Deleted {name}.", deleted.Output);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
     public void Stale_lists_and_deletes_only_segments_whose_processes_are_all_gone()
     {
         using var dir = new TempDirectory();

@@ -143,6 +143,7 @@ internal sealed unsafe partial class LinuxPlatform : UnixPlatform
         OwnerUid: *(uint*)(statx + 20),
         Mode: *(ushort*)(statx + 28),
         Size: *(long*)(statx + 40),
+        Device: ((ulong)*(uint*)(statx + 136) << 32) | *(uint*)(statx + 140), // stx_dev_major, stx_dev_minor
         Inode: *(ulong*)(statx + 32));
 
     protected override string? NetworkFileSystemName(int fd)

@@ -125,9 +125,9 @@ internal sealed unsafe partial class MacPlatform : UnixPlatform
         return true;
     }
 
-    // struct stat (64-bit inodes): st_mode u16 at 4, st_ino u64 at 8, st_uid u32 at 16, st_size i64 at 96.
+    // struct stat (64-bit inodes): st_dev i32 at 0, st_mode u16 at 4, st_ino u64 at 8, st_uid u32 at 16, st_size i64 at 96.
     private static UnixFileStatus Parse(byte* stat) =>
-        new(*(uint*)(stat + 16), *(ushort*)(stat + 4), *(long*)(stat + 96), *(ulong*)(stat + 8));
+        new(*(uint*)(stat + 16), *(ushort*)(stat + 4), *(long*)(stat + 96), *(uint*)stat, *(ulong*)(stat + 8));
 
     protected override string? NetworkFileSystemName(int fd)
     {

@@ -37,13 +37,15 @@ internal sealed class PidMarkers : ProcessMarkers
 
     public override bool IsSlotHeld(int index, uint incarnation, int pid, long startTime) => _platform.IsAlive(pid, startTime);
 
-    // The header's creator field, swapped by compare-and-swap, decides between openers taking over.
+    // Every opener "holds" it: the header's creator field decides between openers taking over (Locking/CreatorField.cs),
+    // by one compare-and-swap from the dead creator's pid to the taker's claim.
     public override bool TryHoldInit() => true;
 
     public override void ReleaseInit()
     {
     }
 
+    // A claim comes with start time 0: any process with its pid counts as the live taker.
     public override bool IsInitHeld(int creatorPid, long creatorStartTime) => _platform.IsAlive(creatorPid, creatorStartTime);
 
     // macOS watchers poll (there is no cross-process futex to wake them), so they never register.

@@ -7,7 +7,7 @@ using System.Threading;
 namespace SharedStruct.Platform.Unix;
 
 /// <summary>What a file descriptor's <c>fstat</c> says that matters to us.</summary>
-internal readonly record struct UnixFileStatus(uint OwnerUid, uint Mode, long Size, ulong Inode)
+internal readonly record struct UnixFileStatus(uint OwnerUid, uint Mode, long Size, ulong Device, ulong Inode)
 {
     public bool IsRegularFile => (Mode & 0xF000) == 0x8000;
 }
@@ -67,7 +67,8 @@ internal abstract unsafe class UnixPlatform : IPlatform
 
     /// <summary>Whether <paramref name="path"/> still names the file open as <paramref name="fd"/> (it was not deleted or replaced).</summary>
     public bool StillNamed(int fd, string path) =>
-        TryGetStatus(fd, out UnixFileStatus open) && TryGetPathStatus(path, out UnixFileStatus named) && open.Inode == named.Inode;
+        TryGetStatus(fd, out UnixFileStatus open) && TryGetPathStatus(path, out UnixFileStatus named) &&
+        open.Device == named.Device && open.Inode == named.Inode;
 
     /// <summary>Names the file system of <paramref name="fd"/> when it is a network or FUSE one, else null.</summary>
     protected abstract string? NetworkFileSystemName(int fd);
@@ -83,10 +84,12 @@ internal abstract unsafe class UnixPlatform : IPlatform
     public bool Delete(string name, SharedSegmentOptions options, bool force)
     {
         string path = Locate(name, options);
-        if (!force)
+        if (force)
+            return UnlinkOrThrow(name, path);
+        // Each turn judges the file the name names when this turn opened it. Another turn follows only when the name
+        // moved on meanwhile (the file was deleted, or deleted and made anew): then the judgement was about the wrong file.
+        while (true)
         {
-            // Only a deleter that holds the attach gate exclusively knows that nobody uses the segment; an opener that
-            // got its descriptor just before the unlink finds the name gone after attaching, and starts over.
             int fd = Libc.Open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
             if (fd < 0)
             {
@@ -97,17 +100,34 @@ internal abstract unsafe class UnixPlatform : IPlatform
             }
             try
             {
+                // Only a deleter that holds the attach gate exclusively knows that nobody uses the segment; an opener
+                // that got its descriptor just before the unlink finds the name gone after attaching, and starts over.
                 ProcessMarkers markers = CreateMarkers(fd, readOnly: false);
-                if (!markers.TryHoldExclusive())
+                if (markers.TryHoldExclusive())
+                {
+                    // The gate is this file's, and the name may have moved on since the open: another deleter removed
+                    // this file and a creator linked a fresh one under the name, whose users hold *its* gate, not this
+                    // one. Unlinking blindly would take the fresh segment from under them. Checking first and then
+                    // unlinking is no race while the gate is held: every non-forced unlink of a segment's name is made
+                    // by someone holding the gate of the file it names (a deleter, or a creator that failed before it
+                    // attached, exclusively; a creator or initialiser that failed after attaching, shared), which this
+                    // hold excludes, and a creator cannot link or create over an existing name. Only a forced delete
+                    // can move the name between the check and the unlink; force is for known-dead state and promises
+                    // nothing to anyone attached. (Where the gate is no kernel lock, macOS, nothing is excluded and
+                    // Delete never refuses, as documented.)
+                    if (StillNamed(fd, path))
+                        return UnlinkOrThrow(name, path);
+                }
+                else if (StillNamed(fd, path))
+                {
                     throw new SegmentInUseException(name, path);
-                return UnlinkOrThrow(name, path);
+                }
             }
             finally
             {
-                Libc.Close(fd);
+                Libc.Close(fd); // releases the gate, if held
             }
         }
-        return UnlinkOrThrow(name, path);
     }
 
     private static bool UnlinkOrThrow(string name, string path)
@@ -193,11 +213,22 @@ internal abstract unsafe class UnixPlatform : IPlatform
             catch
             {
                 if (created && !unnamed)
-                    Libc.Unlink(path);
+                    RemoveFailedCreation(fd, path);
                 Libc.Close(fd);
                 throw;
             }
         }
+    }
+
+    /// <summary>
+    /// Removes the name of a file this process created under its name (where it could not create it unnamed) and then
+    /// failed to prepare. Under the attach gate, as <see cref="Delete"/> does: a deleter may hold the gate and remove the
+    /// name itself, and then the name may already be someone else's. An opener that attached meanwhile keeps the file.
+    /// </summary>
+    private void RemoveFailedCreation(int fd, string path)
+    {
+        if (CreateMarkers(fd, readOnly: false).TryHoldExclusive() && StillNamed(fd, path))
+            Libc.Unlink(path);
     }
 
     internal static IOException AlreadyExists(string what) =>
