@@ -1,7 +1,5 @@
 using System;
-using System.IO;
 using System.Linq;
-using System.Reflection;
 using System.Threading.Tasks;
 using SharedStruct.Tests;
 using Xunit;
@@ -11,47 +9,35 @@ namespace SharedStruct.Generator.Tests;
 /// <summary>
 /// The generated API used by real processes: a child app compiled with the generator as an analyzer (at C# 10) opens
 /// the same segment from several processes. Each test gets its own segment directory under /dev/shm (the segment name
-/// is fixed by the struct's attribute, so the directory is what makes it unique), removed in finally.
+/// is fixed by the struct's attribute, so the directory is what makes it unique; see EndToEndChild), removed on Dispose.
 /// </summary>
 public sealed class EndToEndTests : IDisposable
 {
-    private static readonly string ChildPath = typeof(EndToEndTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "EndToEndChild").Value!;
-
-    private readonly string _directory;
-
-    public EndToEndTests()
-    {
-        string root = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
-        _directory = Path.Combine(root, "sst-test-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(_directory);
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-    }
+    private readonly EndToEndChild _child = new();
 
     [Fact]
     public async Task WritesInOneProcessAreSeenInAnother()
     {
-        SkipUnlessUnix();
-        Assert.Equal("created", await RunAsync("set", _directory, "42", "hello, world"));
-        string seen = await RunAsync("get", _directory);
+        EndToEndChild.SkipUnlessUnix();
+        Assert.Equal("created", await _child.RunAsync("set", "42", "hello, world"));
+        string seen = await _child.RunAsync("get");
         Assert.Equal("42|hello, world|0102030405060708090A0B0C0D0E0F10|1.5,-2.25|Busy|0|0", seen);
 
-        Assert.Equal("opened", await RunAsync("set", _directory, "-7", new string('x', 40)));
+        Assert.Equal("opened", await _child.RunAsync("set", "-7", new string('x', 40)));
         // Note is a fixed char[32]: the string is truncated to 31 characters and NUL-terminated.
-        Assert.StartsWith("-7|" + new string('x', 31) + "|", await RunAsync("get", _directory), StringComparison.Ordinal);
+        Assert.StartsWith("-7|" + new string('x', 31) + "|", await _child.RunAsync("get"), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task GeneratedOpenRunsTheInitializerOnlyInTheCreatingProcess()
     {
-        SkipUnlessUnix();
-        Assert.Equal("created|ran", await RunAsync("init", _directory, "42"));
-        Assert.Equal("42||" + new string('0', 32) + "|0,0|Busy|0|0", await RunAsync("get", _directory));
+        EndToEndChild.SkipUnlessUnix();
+        Assert.Equal("created|ran", await _child.RunAsync("init", "42"));
+        Assert.Equal("42||" + new string('0', 32) + "|0,0|Busy|0|0", await _child.RunAsync("get"));
 
         // The segment exists now: a second initializer is not run, and the first one's values stay.
-        Assert.Equal("opened|skipped", await RunAsync("init", _directory, "99"));
-        Assert.StartsWith("42|", await RunAsync("get", _directory), StringComparison.Ordinal);
+        Assert.Equal("opened|skipped", await _child.RunAsync("init", "99"));
+        Assert.StartsWith("42|", await _child.RunAsync("get"), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -59,49 +45,49 @@ public sealed class EndToEndTests : IDisposable
     [InlineData("wrapper", "struct")]
     public async Task GeneratedCreateNewRunsItsInitializerAndASecondCreateNewFailsWithoutRunningIts(string creator, string latecomer)
     {
-        SkipUnlessUnix();
+        EndToEndChild.SkipUnlessUnix();
         // Counter.CreateNew and CounterSegment.CreateNew, each as the creator and as the latecomer.
-        Assert.Equal("created|ran", await RunAsync("create", _directory, "42", creator));
-        Assert.Equal("42||" + new string('0', 32) + "|0,0|Busy|0|0", await RunAsync("get", _directory));
+        Assert.Equal("created|ran", await _child.RunAsync("create", "42", creator));
+        Assert.Equal("42||" + new string('0', 32) + "|0,0|Busy|0|0", await _child.RunAsync("get"));
 
         // Another process's CreateNew finds the segment there: the runtime's IOException, and its initializer never ran
         // (the same child reported "ran" above, so "skipped" is not a value it cannot help printing).
-        string[] refused = (await RunAsync("create", _directory, "99", latecomer)).Split('\n', StringSplitOptions.TrimEntries);
+        string[] refused = (await _child.RunAsync("create", "99", latecomer)).Split('\n', StringSplitOptions.TrimEntries);
         Assert.Equal("refused System.IO.IOException|skipped", refused[0]);
         Assert.Contains("it already exists (mode CreateNew)", refused[1], StringComparison.Ordinal);
-        Assert.Equal("42||" + new string('0', 32) + "|0,0|Busy|0|0", await RunAsync("get", _directory));
+        Assert.Equal("42||" + new string('0', 32) + "|0,0|Busy|0|0", await _child.RunAsync("get"));
     }
 
     [Fact]
     public async Task LockedIncrementsAreExactUnderContention()
     {
-        SkipUnlessUnix();
+        EndToEndChild.SkipUnlessUnix();
         const int perProcess = 100_000;
         const int processes = 3;
         string[] outputs = await Task.WhenAll(Enumerable.Range(0, processes)
-            .Select(_ => RunAsync("lock-inc", _directory, perProcess.ToString(), processes.ToString())));
+            .Select(_ => _child.RunAsync("lock-inc", perProcess.ToString(), processes.ToString())));
         Assert.All(outputs, o => Assert.Equal("done", o));
-        Assert.StartsWith($"{perProcess * processes}|", await RunAsync("get", _directory), StringComparison.Ordinal);
+        Assert.StartsWith($"{perProcess * processes}|", await _child.RunAsync("get"), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task AtomicAddIsExactUnderContentionWithoutTheLock()
     {
-        SkipUnlessUnix();
+        EndToEndChild.SkipUnlessUnix();
         const int perProcess = 200_000;
         const int processes = 3;
         string[] outputs = await Task.WhenAll(Enumerable.Range(0, processes)
-            .Select(_ => RunAsync("add", _directory, perProcess.ToString(), processes.ToString())));
+            .Select(_ => _child.RunAsync("add", perProcess.ToString(), processes.ToString())));
         Assert.All(outputs, o => Assert.Equal("done", o));
-        Assert.EndsWith($"|{perProcess * processes}", await RunAsync("get", _directory), StringComparison.Ordinal);
+        Assert.EndsWith($"|{perProcess * processes}", await _child.RunAsync("get"), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task EveryCoreLibraryValueTypeIsSharedBetweenTwoProcesses()
     {
-        SkipUnlessUnix();
+        EndToEndChild.SkipUnlessUnix();
         // One child writes a value of each type through the generated properties, another reads them back.
-        Assert.Equal("created", await RunAsync("core-set", _directory));
+        Assert.Equal("created", await _child.RunAsync("core-set"));
         Assert.Equal(string.Join("|",
             "1",
             "2024-05-17T13:45:30.1230000Z/Utc",
@@ -123,49 +109,49 @@ public sealed class EndToEndTests : IDisposable
             "7",
             "null",
             "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
-            "same"), await RunAsync("core-get", _directory));
+            "same"), await _child.RunAsync("core-get"));
     }
 
     [Fact]
     public async Task GuardedPropertiesWorkAcrossProcesses()
     {
-        SkipUnlessUnix();
+        EndToEndChild.SkipUnlessUnix();
         // Sequential processes each doing get-then-set through the guarded properties: every write lands.
         for (int i = 0; i < 3; i++)
-            Assert.Equal("done", await RunAsync("prop-inc", _directory, "1000"));
-        string[] fields = (await RunAsync("get", _directory)).Split('|');
+            Assert.Equal("done", await _child.RunAsync("prop-inc", "1000"));
+        string[] fields = (await _child.RunAsync("get")).Split('|');
         Assert.Equal("3000", fields[5]);
     }
 
     [Fact]
     public async Task UpdateAndReadHelpersChangeAndReadSeveralFieldsAtOnce()
     {
-        SkipUnlessUnix();
+        EndToEndChild.SkipUnlessUnix();
         // One Update sets the note through the struct's SetNote, bumps Hits and fills Data through DataSpan.
-        Assert.Equal("first|1|15|False", await RunAsync("update", _directory, "first"));
-        Assert.Equal("second|2|15|False", await RunAsync("update", _directory, "second"));
+        Assert.Equal("first|1|15|False", await _child.RunAsync("update", "first"));
+        Assert.Equal("second|2|15|False", await _child.RunAsync("update", "second"));
         // Another process reads through the generated read-only view: typed getters and a Read from one snapshot.
-        Assert.Equal("second|2|000306090C0F1215181B1E2124272A2D|second/2", await RunAsync("view", _directory));
+        Assert.Equal("second|2|000306090C0F1215181B1E2124272A2D|second/2", await _child.RunAsync("view"));
     }
 
     [Fact]
     public async Task AnEightMebibyteFrameIsWrittenAndSnapshotByReferenceInChildProcesses()
     {
-        SkipUnlessUnix();
+        EndToEndChild.SkipUnlessUnix();
         // Both children run on a 256 KiB stack: a by-value copy of the 8 MiB frame anywhere would overflow it.
-        Assert.Equal("created", await RunAsync("frame-write", _directory, "5"));
-        Assert.Equal("5|ok|ok|ok", await RunAsync("frame-read", _directory));
-        Assert.Equal("opened", await RunAsync("frame-write", _directory, "6"));
-        Assert.Equal("6|ok|ok|ok", await RunAsync("frame-read", _directory));
+        Assert.Equal("created", await _child.RunAsync("frame-write", "5"));
+        Assert.Equal("5|ok|ok|ok", await _child.RunAsync("frame-read"));
+        Assert.Equal("opened", await _child.RunAsync("frame-write", "6"));
+        Assert.Equal("6|ok|ok|ok", await _child.RunAsync("frame-read"));
     }
 
     [Fact]
     public async Task TheFramesStackIsTooSmallForAByValueSnapshot()
     {
-        SkipUnlessUnix();
+        EndToEndChild.SkipUnlessUnix();
         // The twin of the test above: the same stack, the by-value API the generator leaves out, and the child dies.
-        Assert.Equal("created", await RunAsync("frame-write", _directory, "1"));
-        (int exit, string error) = await RunToExitAsync("frame-by-value", _directory);
+        Assert.Equal("created", await _child.RunAsync("frame-write", "1"));
+        (int exit, string error) = await _child.RunToExitAsync("frame-by-value");
         Assert.NotEqual(0, exit);
         Assert.Contains("Stack overflow", error, StringComparison.Ordinal);
     }
@@ -173,45 +159,17 @@ public sealed class EndToEndTests : IDisposable
     [Fact]
     public async Task ACrashAtomicStructOpensInItsDeclaredModeAndItsAtomicsTakeTheLock()
     {
-        SkipUnlessUnix();
+        EndToEndChild.SkipUnlessUnix();
         // The attribute's RollbackOnCrash reaches the runtime, and concurrent locked AddA calls are exact.
-        string[] results = await Task.WhenAll(RunAsync("ledger-add", _directory, "2000"), RunAsync("ledger-add", _directory, "2000"));
+        string[] results = await Task.WhenAll(_child.RunAsync("ledger-add", "2000"), _child.RunAsync("ledger-add", "2000"));
         Assert.All(results, r => Assert.Equal("rollback=True", r));
-        Assert.Equal("4000|0", await RunAsync("ledger-read", _directory));
+        Assert.Equal("4000|0", await _child.RunAsync("ledger-read"));
         // AddA on another thread waits for the lock this thread holds (a lock-free add would finish at once).
-        Assert.Equal("waited=True result=4001", await RunAsync("ledger-held", _directory));
-        Assert.Equal("4001|4000", await RunAsync("ledger-read", _directory));
+        Assert.Equal("waited=True result=4001", await _child.RunAsync("ledger-held"));
+        Assert.Equal("4001|4000", await _child.RunAsync("ledger-read"));
         // A default-mode struct cannot be switched to the mode by options behind its attribute.
-        Assert.StartsWith("refused These options set RollbackOnCrash", await RunAsync("counter-rollback", _directory), StringComparison.Ordinal);
+        Assert.StartsWith("refused These options set RollbackOnCrash", await _child.RunAsync("counter-rollback"), StringComparison.Ordinal);
     }
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_directory))
-            Directory.Delete(_directory, recursive: true);
-    }
-
-    private static void SkipUnlessUnix()
-    {
-        if (OperatingSystem.IsWindows())
-            Assert.Skip("The tests place segments in a per-test directory, a Unix-only option.");
-    }
-
-    /// <summary>Runs the child to completion (a real process, killed if the test fails first) and returns its stdout.</summary>
-    /// <remarks>A dedicated thread, not a pool thread: the child's output events are delivered on pool threads.</remarks>
-    private static Task<(int Exit, string Error)> RunToExitAsync(params string[] args) => Task.Factory.StartNew(() =>
-    {
-        using ChildProcess child = ChildProcess.StartProgram(ChildPath, args);
-        int exit = child.WaitForExit(TimeSpan.FromMinutes(3));
-        return (exit, child.StandardError);
-    }, TaskCreationOptions.LongRunning);
-
-    private static Task<string> RunAsync(params string[] args) => Task.Factory.StartNew(() =>
-    {
-        using ChildProcess child = ChildProcess.StartProgram(ChildPath, args);
-        // A generous bound so a deadlock fails the test instead of hanging the run.
-        int exit = child.WaitForExit(TimeSpan.FromMinutes(3));
-        Assert.True(exit == 0, $"Child '{string.Join(' ', args)}' exited with {exit}: {child.StandardError}");
-        return child.Output.Trim();
-    }, TaskCreationOptions.LongRunning);
+    public void Dispose() => _child.Dispose();
 }

@@ -225,12 +225,9 @@ internal sealed unsafe partial class SegmentCore
 #endif
     }
 
-    /// <summary>A lock-free write while someone watches (the notice saw a watcher).</summary>
-    public void NoteLockFreeWriteWatched() => NoteChange(lockFree: true);
-
     /// <summary>A change was made while someone watches: move the change word and wake every sleeper.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void NoteChange(bool lockFree)
+    internal void NoteChange(bool lockFree)
     {
         SegmentHeader* header = _header;
         PlatformMapping? mapping = _mapping;

@@ -180,14 +180,7 @@ internal sealed unsafe partial class SegmentCore : IDisposable
         if (_lockWord == null)
             ThrowDisposed();
         if (force)
-        {
-            if (!IsFileBacked)
-                return _platform.Delete(Name, _options, force: true);
-            if (!File.Exists(Location))
-                return false;
-            File.Delete(Location);
-            return true;
-        }
+            return DeleteName();
         // Through this view's own markers: its own attachment does not count against it.
         if (!_markers.TryHoldExclusive())
             throw new SegmentInUseException(Name, Location);
@@ -196,19 +189,23 @@ internal sealed unsafe partial class SegmentCore : IDisposable
             // While the gate is held exclusively no one else can remove the name without force (see UnixPlatform.Delete),
             // so the name checked here is the name removed. If it already names another file, that file is not this
             // view's to delete: a file-backed path is no different from a named segment there.
-            if (!_mapping!.StillNamed())
-                return false;
-            if (!IsFileBacked)
-                return _platform.Delete(Name, _options, force: true);
-            if (!File.Exists(Location))
-                return false; // where the platform cannot tell (StillNamed is always true on Windows)
-            File.Delete(Location);
-            return true;
+            return _mapping!.StillNamed() && DeleteName();
         }
         finally
         {
             _markers.ReleaseExclusive(stayAttached: true);
         }
+    }
+
+    /// <summary>Removes the name: through the platform for a named segment, the file itself for a file-backed one.</summary>
+    private bool DeleteName()
+    {
+        if (!IsFileBacked)
+            return _platform.Delete(Name, _options, force: true);
+        if (!File.Exists(Location))
+            return false; // gone already (and where the platform cannot tell: StillNamed is always true on Windows)
+        File.Delete(Location);
+        return true;
     }
 
     /// <summary>

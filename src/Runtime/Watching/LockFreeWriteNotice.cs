@@ -37,7 +37,7 @@ public readonly unsafe struct LockFreeWriteNotice
     {
 #if !SHAREDSTRUCT_BENCH_NO_WATCHERS // a bench-only build variant: lock-free writes as they were before change notification (bench/)
         if (Volatile.Read(ref *_watchers) != 0)
-            _core.NoteLockFreeWriteWatched();
+            _core.NoteChange(lockFree: true);
 #endif
     }
 }

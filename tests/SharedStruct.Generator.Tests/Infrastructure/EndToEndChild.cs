@@ -52,6 +52,14 @@ internal sealed class EndToEndChild : IDisposable
         return child.Output.Trim();
     }, TaskCreationOptions.LongRunning);
 
+    /// <summary>Runs <c>command directory arguments…</c> to its exit, whatever its code (for a child expected to die), and returns the code and its stderr.</summary>
+    public Task<(int Exit, string Error)> RunToExitAsync(string command, params string[] arguments) => Task.Factory.StartNew(() =>
+    {
+        using ChildProcess child = Start(command, arguments);
+        int exit = child.WaitForExit(TimeSpan.FromMinutes(3));
+        return (exit, child.StandardError);
+    }, TaskCreationOptions.LongRunning);
+
     public void Dispose()
     {
         if (Directory.Exists(SegmentDirectory))
