@@ -33,7 +33,11 @@ public sealed unsafe partial class ReadOnlySharedSegment<T>
     public ValueTask<bool> WaitForChangeAsync(ulong sinceVersion, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         ChangeWatch.WaitForChangeAsync(_core, sinceVersion, timeout, cancellationToken);
 
-    /// <summary>The current value first, then each new value; changes it could not keep up with are coalesced (latest wins).</summary>
+    /// <summary>
+    /// The current value first, then each new value; changes it could not keep up with are coalesced (latest wins). A value
+    /// a writer that died holding the lock may have left half-written is never yielded: the stream goes on with the value
+    /// the recovering <c>Lock</c> releases.
+    /// </summary>
     public IAsyncEnumerable<T> WatchAsync(CancellationToken cancellationToken = default) => ChangeWatch.Watch<T>(_core, cancellationToken);
 
     /// <summary>A consistent copy of the payload and the <see cref="Version"/> it shows (see <see cref="Read(TimeSpan, out bool)"/>).</summary>

@@ -37,7 +37,8 @@ public sealed unsafe partial class SharedSegment<T>
 
     /// <summary>
     /// The current value first, then each new value as it is released. Changes it could not keep up with are coalesced:
-    /// the latest value wins, and an older value never follows a newer one.
+    /// the latest value wins, and an older value never follows a newer one. A value a writer that died holding the lock
+    /// may have left half-written is never yielded: the stream goes on with the value the recovering <c>Lock</c> releases.
     /// </summary>
     public IAsyncEnumerable<T> WatchAsync(CancellationToken cancellationToken = default) => ChangeWatch.Watch<T>(_core, cancellationToken);
 

@@ -311,6 +311,42 @@ public class ChangeWatchTests
     }
 
     [Fact]
+    public async Task WatchAsync_never_yields_what_a_writer_killed_mid_write_left_behind()
+    {
+        using var t = new TestSegment();
+        using var seg = SharedSegment<TestPayload>.Open(t.Name);
+        using var view = SharedSegment<TestPayload>.OpenReadOnly(t.Name);
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+
+        // The holder sets Shadow but never Value, then dies holding the lock.
+        using (var holder = ChildProcess.Start(["hold", t.Name]))
+        {
+            holder.Expect("locked");
+            holder.KillHard();
+        }
+        // A snapshot read takes the half-write as it is and says so ...
+        TestPayload left = view.Read(Second, out _, out bool torn);
+        Assert.True(torn);
+        Assert.NotEqual(left.Value, left.Shadow);
+        // ... but a stream started now has no way to say so, so it does not hand the half-write on as the current value:
+        // nothing comes, however many liveness checks fit in the wait.
+        await using IAsyncEnumerator<TestPayload> stream = view.WatchAsync(stop.Token).GetAsyncEnumerator(stop.Token);
+        Task<bool> first = stream.MoveNextAsync().AsTask();
+        await Task.Delay(500);
+        Assert.False(first.IsCompleted, $"the stream yielded Value={stream.Current.Value} Shadow={stream.Current.Shadow} from a dead writer's half-write");
+
+        // The recovering Lock repairs the state; its release is what the stream yields first.
+        using (var g = seg.Lock(Second))
+        {
+            Assert.True(g.WasAbandoned);
+            g.Value.Value = 7;
+            g.Value.Shadow = 7;
+        }
+        Assert.True(await first.WaitAsync(Long));
+        Assert.Equal((7L, 7L), (stream.Current.Value, stream.Current.Shadow));
+    }
+
+    [Fact]
     public void A_killed_watcher_stops_costing_writers_and_a_live_one_is_never_forgotten()
     {
         using var t = new TestSegment();

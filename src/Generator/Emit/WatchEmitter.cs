@@ -50,7 +50,7 @@ internal static class WatchEmitter
             return;
         w.Blank();
         w.Write($$"""
-            /// <summary>The current value first, then each new value; changes it could not keep up with are coalesced (latest wins).</summary>
+            /// <summary>The current value first, then each new value; changes it could not keep up with are coalesced (latest wins). Never a value a writer that died holding the lock may have left half-written: the stream goes on with the value the recovering Lock releases.</summary>
             /// <param name="cancellationToken">Ends the enumeration.</param>
             /// <returns>The values, as they are released.</returns>
             public global::System.Collections.Generic.IAsyncEnumerable<{{payload}}> WatchAsync({{Token}} cancellationToken = default) =>

@@ -236,7 +236,7 @@ namespace Access
         public global::System.Threading.Tasks.ValueTask<bool> WaitForChangeAsync(ulong sinceVersion, global::System.TimeSpan timeout, global::System.Threading.CancellationToken cancellationToken = default) =>
             _segment.WaitForChangeAsync(sinceVersion, timeout, cancellationToken);
 
-        /// <summary>The current value first, then each new value; changes it could not keep up with are coalesced (latest wins).</summary>
+        /// <summary>The current value first, then each new value; changes it could not keep up with are coalesced (latest wins). Never a value a writer that died holding the lock may have left half-written: the stream goes on with the value the recovering Lock releases.</summary>
         /// <param name="cancellationToken">Ends the enumeration.</param>
         /// <returns>The values, as they are released.</returns>
         public global::System.Collections.Generic.IAsyncEnumerable<global::Access.ImplicitState> WatchAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
@@ -344,7 +344,7 @@ namespace Access
         public global::System.Threading.Tasks.ValueTask<bool> WaitForChangeAsync(ulong sinceVersion, global::System.TimeSpan timeout, global::System.Threading.CancellationToken cancellationToken = default) =>
             _segment.WaitForChangeAsync(sinceVersion, timeout, cancellationToken);
 
-        /// <summary>The current value first, then each new value; changes it could not keep up with are coalesced (latest wins).</summary>
+        /// <summary>The current value first, then each new value; changes it could not keep up with are coalesced (latest wins). Never a value a writer that died holding the lock may have left half-written: the stream goes on with the value the recovering Lock releases.</summary>
         /// <param name="cancellationToken">Ends the enumeration.</param>
         /// <returns>The values, as they are released.</returns>
         public global::System.Collections.Generic.IAsyncEnumerable<global::Access.ImplicitState> WatchAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
