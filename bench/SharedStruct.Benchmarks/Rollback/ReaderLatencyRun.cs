@@ -6,8 +6,38 @@ using SharedStruct.Benchmarks.Watching;
 
 namespace SharedStruct.Benchmarks.Rollback;
 
+/// <summary>p50, p99 and max of one series of latencies, in nanoseconds.</summary>
+internal readonly record struct LatencySpread(double P50Ns, double P99Ns, double MaxNs)
+{
+    public static readonly LatencySpread None = new(double.NaN, double.NaN, double.NaN);
+
+    /// <summary>Sorts <paramref name="ticks"/>[0..count) in place and reads the spread off it.</summary>
+    public static LatencySpread Of(long[] ticks, int count)
+    {
+        if (count == 0)
+            return None;
+        Array.Sort(ticks, 0, count);
+        double Ns(long t) => t * 1e9 / Stopwatch.Frequency;
+        double Percentile(double p) => Ns(ticks[Math.Min(count - 1, (int)Math.Ceiling(p * count) - 1)]);
+        return new LatencySpread(Percentile(0.50), Percentile(0.99), Ns(ticks[count - 1]));
+    }
+}
+
+/// <summary>
+/// How often a thread that never blocks lost the processor anyway: gaps of more than <see cref="ReaderLatencyRun.StallUs"/>
+/// µs between two clock reads of a busy loop. Neither the snapshot nor the writer causes these; a machine whose
+/// hypervisor takes its processors away shows them.
+/// </summary>
+internal readonly record struct StallCensus(double Seconds, long Stalls, double StalledFraction, double LongestNs)
+{
+    public double PerSecond => Stalls / Seconds;
+}
+
 /// <summary>Snapshot latency of one mode while another process holds the lock for <see cref="ReaderLatencyRun.HoldMs"/> at a time.</summary>
-internal sealed record ReaderLatencyResult(string Mode, long Samples, long Timeouts, double P50Ns, double P99Ns, double MaxNs, double Seconds, string? Failure = null)
+/// <param name="Scheduled">Each snapshot's latency from its scheduled start (the headline figure).</param>
+/// <param name="Call">Each snapshot call's own duration, from entering the call to its return.</param>
+/// <param name="EmptySlots">Crash-atomic run only: slots of the same loop that take no snapshot, halfway between two that do.</param>
+internal sealed record ReaderLatencyResult(string Mode, long Samples, long Timeouts, LatencySpread Scheduled, LatencySpread Call, LatencySpread EmptySlots, StallCensus? Census, double Seconds, string? Failure = null)
 {
     public bool Finished => Failure is null;
 }
@@ -19,6 +49,13 @@ internal sealed record ReaderLatencyResult(string Mode, long Samples, long Timeo
 /// count that wait too (timing only back-to-back reads would let the fast reads of the free millisecond outnumber the
 /// slow ones and hide them). In the default mode a snapshot waits for the writer's release; in the crash-atomic mode it
 /// reads the committed copy.
+/// <para>
+/// The machine's share of that figure is measured in the same loop: in the crash-atomic run, a slot that takes no
+/// snapshot sits halfway between every two that do, and is timed the same way. Its p99 is what the schedule costs with
+/// no snapshot at all (on a machine whose hypervisor takes a processor away for ~15 µs over a thousand times a second,
+/// that alone is more than 10 µs). Before the loop, a short busy loop counts those stalls, and a warm-up pass of the
+/// loop runs untimed so that the first calls' compilation does not count.
+/// </para>
 /// </summary>
 internal static class ReaderLatencyRun
 {
@@ -26,6 +63,8 @@ internal static class ReaderLatencyRun
     public const string DefaultMode = "default";
     public const string RollbackMode = "RollbackOnCrash";
     public const int IntervalUs = 20;
+    /// <summary>A gap between two clock reads of a busy loop longer than this counts as a stall.</summary>
+    public const int StallUs = 10;
 
     public static IReadOnlyList<ReaderLatencyResult> Run(bool isShort)
     {
@@ -39,7 +78,7 @@ internal static class ReaderLatencyRun
             }
             catch (Exception e) when (e is InvalidOperationException or System.IO.IOException or TimeoutException)
             {
-                results.Add(new ReaderLatencyResult(rollback ? RollbackMode : DefaultMode, 0, 0, double.NaN, double.NaN, double.NaN, 0, e.Message));
+                results.Add(new ReaderLatencyResult(rollback ? RollbackMode : DefaultMode, 0, 0, LatencySpread.None, LatencySpread.None, LatencySpread.None, null, 0, e.Message));
             }
         }
         return results;
@@ -55,30 +94,101 @@ internal static class ReaderLatencyRun
             using var writer = BenchChild.Start("rollback-holder", name, rollback ? RollbackMode : DefaultMode);
             writer.Expect("holding", TimeSpan.FromSeconds(30));
             using var reader = SharedSegment<Payload256>.OpenReadOnly(name, options);
-            long interval = Stopwatch.Frequency * IntervalUs / 1_000_000;
-            int planned = (int)(duration.TotalSeconds * 1_000_000 / IntervalUs);
-            var ticks = new long[planned];
-            long samples = 0, timeouts = 0;
-            long begin = Stopwatch.GetTimestamp();
-            for (int i = 0; i < planned; i++)
-            {
-                long due = begin + i * interval;
-                while (Stopwatch.GetTimestamp() < due)
-                    Thread.SpinWait(10);
-                if (!reader.TryRead(TimeSpan.FromSeconds(1), out _))
-                    timeouts++;
-                ticks[samples++] = Stopwatch.GetTimestamp() - due;
-            }
-            double seconds = Stopwatch.GetElapsedTime(begin).TotalSeconds;
-            Array.Sort(ticks, 0, (int)samples);
-            double Ns(long t) => t * 1e9 / Stopwatch.Frequency;
-            double Percentile(double p) => Ns(ticks[Math.Min(samples - 1, (long)Math.Ceiling(p * samples) - 1)]);
-            return new ReaderLatencyResult(rollback ? RollbackMode : DefaultMode, samples, timeouts, Percentile(0.50), Percentile(0.99), Ns(ticks[samples - 1]), seconds);
+            StallCensus? census = rollback ? CountStalls(TimeSpan.FromSeconds(0.5)) : null;
+            var loop = new ScheduleLoop(reader, duration, emptySlots: rollback);
+            loop.Run(TimeSpan.FromSeconds(0.3), record: false);
+            loop.Run(duration, record: true);
+            return new ReaderLatencyResult(rollback ? RollbackMode : DefaultMode, loop.Reads, loop.Timeouts,
+                LatencySpread.Of(loop.Scheduled, loop.Reads), LatencySpread.Of(loop.Calls, loop.Reads),
+                rollback ? LatencySpread.Of(loop.Empty, loop.EmptyCount) : LatencySpread.None, census, loop.Seconds);
         }
         finally
         {
             segment.Delete();
         }
+    }
+
+    /// <summary>The timed loop: a snapshot every <see cref="IntervalUs"/> µs and, when asked, an empty slot halfway between.</summary>
+    private sealed class ScheduleLoop(ReadOnlySharedSegment<Payload256> reader, TimeSpan longest, bool emptySlots)
+    {
+        private readonly int _capacity = SlotsIn(longest);
+        public long[] Scheduled { get; } = new long[SlotsIn(longest)];
+        public long[] Calls { get; } = new long[SlotsIn(longest)];
+        public long[] Empty { get; } = new long[emptySlots ? SlotsIn(longest) : 0];
+        public int Reads { get; private set; }
+        public int EmptyCount { get; private set; }
+        public long Timeouts { get; private set; }
+        public double Seconds { get; private set; }
+
+        public void Run(TimeSpan duration, bool record)
+        {
+            long half = Stopwatch.Frequency * IntervalUs / 2_000_000;
+            int slots = 2 * Math.Min(_capacity, SlotsIn(duration));
+            int reads = 0, empty = 0;
+            long timeouts = 0;
+            long begin = Stopwatch.GetTimestamp();
+            for (int slot = 0; slot < slots; slot++)
+            {
+                bool read = slot % 2 == 0;
+                if (!read && !emptySlots)
+                    continue;
+                long due = begin + slot * half;
+                while (Stopwatch.GetTimestamp() < due)
+                    Thread.SpinWait(10);
+                if (!read)
+                {
+                    long late = Stopwatch.GetTimestamp() - due;
+                    if (record)
+                        Empty[empty] = late;
+                    empty++;
+                    continue;
+                }
+                long start = Stopwatch.GetTimestamp();
+                if (!reader.TryRead(TimeSpan.FromSeconds(1), out _))
+                    timeouts++;
+                long end = Stopwatch.GetTimestamp();
+                if (record)
+                {
+                    Scheduled[reads] = end - due;
+                    Calls[reads] = end - start;
+                }
+                reads++;
+            }
+            if (record)
+            {
+                Seconds = Stopwatch.GetElapsedTime(begin).TotalSeconds;
+                Reads = reads;
+                EmptyCount = empty;
+                Timeouts = timeouts;
+            }
+        }
+    }
+
+    /// <summary>How many snapshots the schedule takes in <paramref name="duration"/>.</summary>
+    private static int SlotsIn(TimeSpan duration) => (int)(duration.TotalSeconds * 1_000_000 / IntervalUs);
+
+    /// <summary>Runs a busy loop of clock reads for <paramref name="duration"/> and counts the gaps longer than <see cref="StallUs"/> µs.</summary>
+    private static StallCensus CountStalls(TimeSpan duration)
+    {
+        long threshold = Stopwatch.Frequency * StallUs / 1_000_000;
+        long begin = Stopwatch.GetTimestamp(), stop = begin + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        long last = begin, stalls = 0, stalled = 0, longest = 0;
+        while (true)
+        {
+            long now = Stopwatch.GetTimestamp();
+            long gap = now - last;
+            if (gap > threshold)
+            {
+                stalls++;
+                stalled += gap;
+                longest = Math.Max(longest, gap);
+            }
+            last = now;
+            if (now >= stop)
+                break;
+        }
+        double seconds = (last - begin) / (double)Stopwatch.Frequency;
+        return new StallCensus(seconds, stalls, stalled / (double)(last - begin), longest * 1e9 / Stopwatch.Frequency);
     }
 
     /// <summary>The writer child: holds the lock <see cref="HoldMs"/> at a time until the parent goes.</summary>
