@@ -20,6 +20,7 @@ internal sealed record WakeLatencyResult(string Method, int Rounds, int Samples,
 /// its wait, answers through its own outbox, and so on. Every message carries the sender's timestamp taken just
 /// before the change (Stopwatch is CLOCK_MONOTONIC, one clock for every process on the machine), so each side
 /// measures the one-way latency itself: from "the writer starts its change" to "the waiter is back from its wait".
+/// Both peers are pinned to one processor, so every method's wake is the same kind of event (see <see cref="Peer"/>).
 /// </summary>
 internal static unsafe class WakeLatencyRun
 {
@@ -146,6 +147,12 @@ internal static unsafe class WakeLatencyRun
             PollingKey => new WordChannel(first, isA, futex: false),
             _ => throw new ArgumentException("unknown method " + key, nameof(key)),
         };
+        // Both peers on one processor, for every method alike. Left to the scheduler (or pinned to two processors), a
+        // wake's cost on this VM depended on whether the other processor had gone idle and been halted by the
+        // hypervisor: about 1 us when it had not and 11 us when it had, so one run measured 9.25x the raw futex and
+        // the next 0.97x with the same code. On one processor every wake is a context switch, and the ratio compares
+        // the methods (1.02x, 1.03x, 1.07x in three runs).
+        CpuAffinity.PinCurrentThread(0);
         var latencies = new long[rounds];
         Console.WriteLine("ready");
         if (Console.ReadLine() != "go")
