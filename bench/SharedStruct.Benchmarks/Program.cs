@@ -13,7 +13,7 @@ using SharedStruct.Benchmarks.Report;
 using SharedStruct.Benchmarks.Rollback;
 using SharedStruct.Benchmarks.Watching;
 
-// dotnet run -c Release --project bench/SharedStruct.Benchmarks -- [--short] [--no-micro] [--no-contention] [--no-snapshots] [--no-watch] [--no-writer-cost] [--no-rollback] [--only watch|rollback] [--out FILE]
+// dotnet run -c Release --project bench/SharedStruct.Benchmarks -- [--short] [--no-micro] [--no-contention] [--no-snapshots] [--no-watch] [--no-writer-cost] [--no-rollback] [--no-rollback-cost] [--only watch|rollback] [--out FILE]
 // --only watch (or rollback) runs just the change-notification (or crash-atomic) section, for a quick check: it writes
 // BenchmarkDotNet.Artifacts/RESULTS-<section>.md (under the current folder) unless --out says otherwise, so a partial run
 // never replaces bench/RESULTS.md by accident.
@@ -81,7 +81,7 @@ if ((only is null || only == "watch") && !args.Contains("--no-watch"))
 
 RollbackResults? rollback = null;
 if ((only is null || only == "rollback") && !args.Contains("--no-rollback"))
-    rollback = RollbackRun.Run(isShort);
+    rollback = RollbackRun.Run(isShort, !args.Contains("--no-rollback-cost"));
 
 string command = "dotnet run -c Release --project bench/SharedStruct.Benchmarks --" + (args.Length > 0 ? " " + string.Join(' ', args) : "");
 Console.WriteLine(ResultsWriter.Write(output, command, micro, contention, watch, snapshots, rollback));
