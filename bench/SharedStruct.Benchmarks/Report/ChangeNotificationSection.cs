@@ -45,7 +45,7 @@ internal static class ChangeNotificationSection
                     md.AppendLine(Inv($"| {Operation(r.Method)} | {r.Build} | {r.Watchers} | {r.MedianNs:F2} ns | {r.MedianNs / reference:F2} | {r.AllocatedBytes} B |"));
             }
             md.AppendLine();
-            md.AppendLine("With watchers every change is a futex wake-all syscall (and the watchers' own wake-ups compete for the same cores), so the cost per write is that of the syscall and the scheduler, microseconds rather than nanoseconds; one write wakes all watchers at once. The 0-watcher rows differ between builds by one load and compare (no-watchers) or one plain increment (no-statistics) on a line the lock already owns: a fraction of a nanosecond, at the edge of what a median resolves on a shared machine, and below what `--short` (3 iterations) resolves at all; a negative difference means the feature's cost is lost in the noise.");
+            md.AppendLine("With watchers every change is a futex wake-all syscall (and the watchers' own wake-ups compete for the same cores), so the cost per write is that of the syscall and the scheduler, microseconds rather than nanoseconds; one write wakes all watchers at once. The 0-watcher rows differ between builds by one load and compare (no-watchers) or one plain increment (no-statistics) on a line the lock already owns: a fraction of a nanosecond, at the edge of what a median resolves on a shared machine, and each build runs in its own process, whose medians move from one process to the next by several percent: the no-statistics build's AddX is the shipped code, so its row shows that spread, and a difference below it, either way, is noise.");
             md.AppendLine();
         }
 
