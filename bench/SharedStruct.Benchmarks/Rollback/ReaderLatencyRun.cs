@@ -34,10 +34,14 @@ internal readonly record struct StallCensus(double Seconds, long Stalls, double 
 }
 
 /// <summary>Snapshot latency of one mode while another process holds the lock for <see cref="ReaderLatencyRun.HoldMs"/> at a time.</summary>
-/// <param name="Scheduled">Each snapshot's latency from its scheduled start (the headline figure).</param>
+/// <param name="Queued">
+/// Each snapshot's latency from its scheduled start when only snapshot calls take the reader's time: the call's own
+/// duration plus whatever the calls before it overran the schedule by (the headline figure; see <see cref="ReaderLatencyRun"/>).
+/// </param>
+/// <param name="Scheduled">Each snapshot's latency from its scheduled start by the wall clock, the machine's stalls between calls included.</param>
 /// <param name="Call">Each snapshot call's own duration, from entering the call to its return.</param>
 /// <param name="EmptySlots">Crash-atomic run only: slots of the same loop that take no snapshot, halfway between two that do.</param>
-internal sealed record ReaderLatencyResult(string Mode, long Samples, long Timeouts, LatencySpread Scheduled, LatencySpread Call, LatencySpread EmptySlots, StallCensus? Census, double Seconds, string? Failure = null)
+internal sealed record ReaderLatencyResult(string Mode, long Samples, long Timeouts, LatencySpread Queued, LatencySpread Scheduled, LatencySpread Call, LatencySpread EmptySlots, StallCensus? Census, double Seconds, string? Failure = null)
 {
     public bool Finished => Failure is null;
 }
@@ -49,6 +53,14 @@ internal sealed record ReaderLatencyResult(string Mode, long Samples, long Timeo
 /// count that wait too (timing only back-to-back reads would let the fast reads of the free millisecond outnumber the
 /// slow ones and hide them). In the default mode a snapshot waits for the writer's release; in the crash-atomic mode it
 /// reads the committed copy.
+/// <para>
+/// Two clocks time each snapshot from its scheduled start. The wall clock counts everything, including the time the
+/// machine took the reader's processor away while it spun between two snapshots. The queue clock counts only snapshot
+/// calls: a snapshot starts at its scheduled time or when the call before it returned, whichever is later, and takes
+/// as long as its call took (a wait for the writer, or a stall inside the call, counts in full, and delays the
+/// snapshots due behind it). It is the latency of a reader whose only delay is the snapshot, and still counts every
+/// snapshot a slow one held up, so the fast reads of the writer's free millisecond cannot hide a wait.
+/// </para>
 /// <para>
 /// The machine's share of that figure is measured in the same loop: in the crash-atomic run, a slot that takes no
 /// snapshot sits halfway between every two that do, and is timed the same way. Its p99 is what the schedule costs with
@@ -78,7 +90,7 @@ internal static class ReaderLatencyRun
             }
             catch (Exception e) when (e is InvalidOperationException or System.IO.IOException or TimeoutException)
             {
-                results.Add(new ReaderLatencyResult(rollback ? RollbackMode : DefaultMode, 0, 0, LatencySpread.None, LatencySpread.None, LatencySpread.None, null, 0, e.Message));
+                results.Add(new ReaderLatencyResult(rollback ? RollbackMode : DefaultMode, 0, 0, LatencySpread.None, LatencySpread.None, LatencySpread.None, LatencySpread.None, null, 0, e.Message));
             }
         }
         return results;
@@ -100,7 +112,7 @@ internal static class ReaderLatencyRun
             loop.Run(TimeSpan.FromSeconds(0.3), record: false);
             loop.Run(duration, record: true);
             return new ReaderLatencyResult(rollback ? RollbackMode : DefaultMode, loop.Reads, loop.Timeouts,
-                LatencySpread.Of(loop.Scheduled, loop.Reads), LatencySpread.Of(loop.Calls, loop.Reads),
+                LatencySpread.Of(loop.Queued, loop.Reads), LatencySpread.Of(loop.Scheduled, loop.Reads), LatencySpread.Of(loop.Calls, loop.Reads),
                 rollback ? LatencySpread.Of(loop.Empty, loop.EmptyCount) : LatencySpread.None, census, loop.Seconds);
         }
         finally
@@ -113,6 +125,7 @@ internal static class ReaderLatencyRun
     private sealed class ScheduleLoop(ReadOnlySharedSegment<Payload256> reader, TimeSpan longest, bool emptySlots)
     {
         private readonly int _capacity = SlotsIn(longest);
+        public long[] Queued { get; } = new long[SlotsIn(longest)];
         public long[] Scheduled { get; } = new long[SlotsIn(longest)];
         public long[] Calls { get; } = new long[SlotsIn(longest)];
         public long[] Empty { get; } = new long[emptySlots ? SlotsIn(longest) : 0];
@@ -128,6 +141,7 @@ internal static class ReaderLatencyRun
         /// </summary>
         public void TouchPages()
         {
+            Array.Fill(Queued, -1L);
             Array.Fill(Scheduled, -1L);
             Array.Fill(Calls, -1L);
             Array.Fill(Empty, -1L);
@@ -140,6 +154,7 @@ internal static class ReaderLatencyRun
             int reads = 0, empty = 0;
             long timeouts = 0;
             long begin = Stopwatch.GetTimestamp();
+            long queueFree = begin; // the queue clock: when the last snapshot call would have returned
             for (int slot = 0; slot < slots; slot++)
             {
                 bool read = slot % 2 == 0;
@@ -160,8 +175,10 @@ internal static class ReaderLatencyRun
                 if (!reader.TryRead(TimeSpan.FromSeconds(1), out _))
                     timeouts++;
                 long end = Stopwatch.GetTimestamp();
+                queueFree = Math.Max(due, queueFree) + (end - start);
                 if (record)
                 {
+                    Queued[reads] = queueFree - due;
                     Scheduled[reads] = end - due;
                     Calls[reads] = end - start;
                 }

@@ -30,7 +30,7 @@ internal static class RollbackRun
         IReadOnlyList<ReaderLatencyResult> readers = ReaderLatencyRun.Run(isShort);
         foreach (ReaderLatencyResult r in readers)
             Console.WriteLine(r.Finished
-                ? $"reader behind a {ReaderLatencyRun.HoldMs} ms writer, {r.Mode}: p50 {r.Scheduled.P50Ns:F0} ns p99 {r.Scheduled.P99Ns:F0} ns max {r.Scheduled.MaxNs:F0} ns; call p99 {r.Call.P99Ns:F0} ns; empty slots p99 {r.EmptySlots.P99Ns:F0} ns ({r.Samples} samples, {r.Timeouts} timeouts)"
+                ? $"reader behind a {ReaderLatencyRun.HoldMs} ms writer, {r.Mode}: p50 {r.Queued.P50Ns:F0} ns p99 {r.Queued.P99Ns:F0} ns max {r.Queued.MaxNs:F0} ns; wall clock p99 {r.Scheduled.P99Ns:F0} ns; call p99 {r.Call.P99Ns:F0} ns; empty slots p99 {r.EmptySlots.P99Ns:F0} ns ({r.Samples} samples, {r.Timeouts} timeouts)"
                   + (r.Census is { } c ? $"; busy loop: {c.PerSecond:F0} stalls/s over {ReaderLatencyRun.StallUs} us, {c.StalledFraction:P1} of its time" : "")
                 : $"reader behind a {ReaderLatencyRun.HoldMs} ms writer, {r.Mode}: failed: {r.Failure}");
         return new RollbackResults(cost, readers);
