@@ -193,11 +193,11 @@ internal static class DiagnosticDescriptors
     /// <summary>SST0017. Args: the receiver expression, the payload type.</summary>
     public static readonly DiagnosticDescriptor RollbackBypass = new(
         DiagnosticIds.RollbackBypass,
-        title: "Write that bypasses a crash-atomic segment's commit",
-        messageFormat: "'{0}.GetUnsynchronizedReference()' is written outside a guard, but '{1}' is crash-atomic (RollbackOnCrash = true): readers do not see the write until some guard is released, and a rollback after a crash undoes it; write through the guard's Value inside 'using var guard = {0}.Lock()'",
+        title: "Write that bypasses a crash-atomic segment's protocol",
+        messageFormat: "'{0}.GetUnsynchronizedReference()' is written outside a guard, but '{1}' is crash-atomic (RollbackOnCrash = true): made while another process holds the lock, the write lands behind that holder's backup and a rollback after a crash undoes it; write through the guard's Value inside 'using var guard = {0}.Lock()'",
         category: Correctness,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "A crash-atomic segment publishes the payload when a guard is released, and restores the last published state when it recovers the lock from a dead holder. A write through GetUnsynchronizedReference with no guard held (Interlocked included) is in neither: snapshots and read-only views, which read the committed copy, miss it, and a rollback discards it. The generated AddX/ExchangeX/CompareExchangeX take the lock in this mode.",
+        description: "A crash-atomic segment backs the payload up when a guard takes the lock, and restores that backup when it recovers the lock from a dead holder. A write through GetUnsynchronizedReference with no guard held (Interlocked included) is outside that protocol: made while another process holds the lock, it lands in the payload behind that holder's backup, snapshots and read-only views (which read the backup meanwhile) do not see it until the release, and if the holder dies the rollback discards it. The generated AddX/ExchangeX/CompareExchangeX take the lock in this mode.",
         helpLinkUri: Help(DiagnosticIds.RollbackBypass));
 }

@@ -28,7 +28,7 @@ public sealed class SharedSegmentAttribute : Attribute
 
     /// <summary>
     /// Crash-atomic critical sections: a holder that dies mid-update has its writes rolled back, and readers read the
-    /// last committed copy without waiting (see <see cref="SharedSegmentOptions.RollbackOnCrash"/>). In this mode the
+    /// last committed state without waiting (see <see cref="SharedSegmentOptions.RollbackOnCrash"/>). In this mode the
     /// generated <c>AddX</c>, <c>ExchangeX</c> and <c>CompareExchangeX</c> take the lock. Every process that shares the
     /// segment must declare the same mode.
     /// </summary>

@@ -87,11 +87,11 @@ public sealed class SharedSegmentOptions
     public TimeSpan? LockTimeout { get; set; }
 
     /// <summary>
-    /// Crash-atomic critical sections (off by default). The segment keeps the last committed copy of the payload: releasing a
-    /// guard publishes the payload as committed, and a <c>Lock</c> that recovers the lock from a dead holder first restores
-    /// the payload from that copy (<see cref="SegmentGuard{T}.WasRolledBack"/>), so no one ever sees a half-done update.
-    /// Snapshots and read-only views read the committed copy and never wait for a writer. Costs a copy of the payload per
-    /// release and three times the payload's memory. Recorded in the segment: every process must use the same mode (a
+    /// Crash-atomic critical sections (off by default). Taking the lock backs the payload up before the section writes
+    /// it, releasing a guard commits the payload, and a <c>Lock</c> that recovers the lock from a dead holder first
+    /// restores the payload from that holder's backup (<see cref="SegmentGuard{T}.WasRolledBack"/>), so no one ever sees a
+    /// half-done update. Snapshots and read-only views read the last committed state (the backup while a section is
+    /// open) and never wait for a writer. Costs a copy of the payload per acquire and twice the payload's memory. Recorded in the segment: every process must use the same mode (a
     /// <see cref="SegmentLayoutMismatchException"/> otherwise). For a generated struct, set it on <c>[SharedSegment]</c> instead.
     /// </summary>
     public bool RollbackOnCrash { get; set; }

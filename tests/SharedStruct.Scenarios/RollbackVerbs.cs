@@ -141,7 +141,10 @@ internal static class RollbackVerbs
         return 0;
     }
 
-    /// <summary>Sections over a 4 MiB payload until killed: most of the time goes into publishing it.</summary>
+    /// <summary>
+    /// Sections over a 4 MiB payload until killed: about half the time goes into the backup an acquire takes (a copy of
+    /// the payload), the other half into the section, which rewrites every byte between A and B.
+    /// </summary>
     private static unsafe int BigWriter(string name, SharedSegmentOptions options)
     {
         using var seg = SharedSegment<BigPairPayload>.Open(name, options);
@@ -151,8 +154,8 @@ internal static class RollbackVerbs
             using var g = seg.Lock(LockTimeout);
             long next = g.Value.A + 1;
             g.Value.A = next;
-            // Touch the middle too, so a publish always has fresh bytes to copy.
-            g.Value.Pad[BigPairPayload.PadBytes / 2] = (byte)next;
+            // Every byte of the pad, so a kill mid-section leaves most of the payload half-updated.
+            System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref g.Value.Pad[0], BigPairPayload.PadBytes).Fill((byte)next);
             g.Value.B = next;
         }
     }

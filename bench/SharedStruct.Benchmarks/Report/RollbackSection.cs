@@ -19,7 +19,7 @@ internal static class RollbackSection
         md.AppendLine();
         md.AppendLine("### Uncontended Lock + write one field + Dispose, by payload size (BenchmarkDotNet medians, in process)");
         md.AppendLine();
-        md.AppendLine("Both modes run in the same process, each on a segment of its own; the default mode is each size's baseline. A crash-atomic release copies the whole payload into the committed copy not in use, so its cost grows with the payload while the default mode's does not. The crossover is the first size where the mode costs more than twice the default.");
+        md.AppendLine("Both modes run in the same process, each on a segment of its own; the default mode is each size's baseline. A crash-atomic acquire copies the whole payload into its backup before the section writes, so its cost grows with the payload while the default mode's does not. The crossover is the first size where the mode costs more than twice the default.");
         md.AppendLine();
         if (results.Cost.Count == 0)
         {

@@ -52,7 +52,7 @@ internal sealed record ReaderLatencyResult(string Mode, long Samples, long Timeo
 /// snapshot's latency counts from its scheduled start, so a snapshot that waited delays the ones due meanwhile and they
 /// count that wait too (timing only back-to-back reads would let the fast reads of the free millisecond outnumber the
 /// slow ones and hide them). In the default mode a snapshot waits for the writer's release; in the crash-atomic mode it
-/// reads the committed copy.
+/// reads the writer's backup, the last committed state.
 /// <para>
 /// Two clocks time each snapshot from its scheduled start. The wall clock counts everything, including the time the
 /// machine took the reader's processor away while it spun between two snapshots. The queue clock counts only snapshot

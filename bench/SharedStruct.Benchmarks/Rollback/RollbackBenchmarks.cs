@@ -8,7 +8,7 @@ namespace SharedStruct.Benchmarks.Rollback;
 /// <summary>
 /// Uncontended Lock + write one field + Dispose, default mode against crash-atomic mode (RollbackOnCrash), one
 /// category per payload size with the default mode as its baseline: the ratio is what the mode costs at that size
-/// (a publish copies the whole payload on every release). Every segment is open for the whole run, so both modes run
+/// (an acquire copies the whole payload into its backup). Every segment is open for the whole run, so both modes run
 /// in the same process on the same kind of memory.
 /// </summary>
 [MemoryDiagnoser]

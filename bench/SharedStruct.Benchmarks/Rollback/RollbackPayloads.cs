@@ -1,7 +1,7 @@
 namespace SharedStruct.Benchmarks.Rollback;
 
 // One payload per size the crash-atomic benchmarks measure: the first field is the one written, the rest is what a
-// publish must copy as well.
+// backup must copy as well.
 
 public unsafe struct Payload16
 {

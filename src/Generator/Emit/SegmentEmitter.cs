@@ -406,10 +406,11 @@ internal static class SegmentEmitter
     }
 
     /// <summary>
-    /// The atomics of a crash-atomic segment take the lock. A lock-free write would bypass the commit: readers (who read
-    /// the committed copy) would not see it until some guard's release, and a rollback in between would undo a change
-    /// the caller was told had happened. Keeping the methods, with the same names and results, lets a struct switch
-    /// modes without its callers changing; they cost a lock and a publish instead of one atomic instruction.
+    /// The atomics of a crash-atomic segment take the lock. A lock-free write made while another process holds the lock
+    /// would land behind that holder's backup: readers (who read the backup meanwhile) would not see it until the
+    /// release, and a rollback of that holder would undo a change the caller was told had happened. Keeping the methods,
+    /// with the same names and results, lets a struct switch modes without its callers changing; they cost a lock and a
+    /// backup instead of one atomic instruction.
     /// </summary>
     private static void EmitLockedAtomics(IndentedWriter w, SegmentModel model, MemberModel member)
     {
@@ -417,7 +418,7 @@ internal static class SegmentEmitter
         string field = Escape(member.FieldName);
         string type = member.InterlockedType!;
         string value = $"guard.Value.{field}";
-        const string locked = "under the lock (the segment is crash-atomic, so every write goes through a guard and is published when it is released; a lock-free write would bypass the committed copy), waiting at most <see cref=\"DefaultLockTimeout\"/>.";
+        const string locked = "under the lock (the segment is crash-atomic: every write goes through a guard, so a crash undoes all of a section or none of it; a lock-free write would escape the backup a rollback restores), waiting at most <see cref=\"DefaultLockTimeout\"/>.";
         const string timeoutDoc = "/// <exception cref=\"global::System.TimeoutException\">Another process held the lock for the whole timeout.</exception>";
         w.Blank();
         w.Write($$"""

@@ -20,12 +20,14 @@ internal unsafe struct SegmentHeader
     public const uint CurrentFormatVersion = 2;
     /// <summary>
     /// The format of a crash-atomic segment (<see cref="FlagRollbackOnCrash"/>): version 2 plus <see cref="Flags"/>,
-    /// <see cref="CommitWord"/> and two committed copies after the payload. A runtime that predates it refuses such a
-    /// segment with its version message instead of misreading it; default segments stay version 2, byte for byte.
+    /// <see cref="BackupWord"/> and a backup copy after the payload. A runtime that predates it refuses such a segment
+    /// with its version message instead of misreading it; default segments stay version 2, byte for byte. (Version 3
+    /// was the first crash-atomic format, which published two committed copies on release: its protocol and this one
+    /// must never share a segment, so each refuses the other's.)
     /// </summary>
-    public const uint RollbackFormatVersion = 3;
+    public const uint RollbackFormatVersion = 4;
 
-    /// <summary>The segment keeps committed copies and rolls a dead holder's writes back (format version 3).</summary>
+    /// <summary>The segment keeps a backup copy and rolls a dead holder's writes back (format version 4).</summary>
     public const uint FlagRollbackOnCrash = 1;
 
     public const uint StateInitializing = 0;
@@ -115,26 +117,35 @@ internal unsafe struct SegmentHeader
 
     // ---- crash-atomic segments only ----
     /// <summary>
-    /// Low 32 bits: how many times a holder published the payload (the committed copy in use is this count's parity).
-    /// High 32 bits: the lock generation of the holding that published it, so <c>Version</c> names a committed state.
-    /// Written by the lock holder with one release store after the copy; readers check it before and after theirs.
-    /// Not on the lock's line: readers poll it, and they must not bounce the line every acquire needs.
+    /// Whose the backup copy is: high 32 bits, the lock generation of the holding that took it (as in its lock word);
+    /// low bits, <see cref="BackupWhole"/> once the copy is complete. Written by lock holders only (see
+    /// SegmentCore.Rollback); readers check it before and after their copy. Not on the lock's line: readers poll it, and
+    /// they must not bounce the line every acquire needs.
     /// </summary>
-    [FieldOffset(CommitWordOffset)] public ulong CommitWord;
+    [FieldOffset(BackupWordOffset)] public ulong BackupWord;
+
+    /// <summary>The low bit of <see cref="BackupWord"/>: the backup copy is complete.</summary>
+    public const ulong BackupWhole = 1;
+
+    /// <summary>
+    /// Bit 1 of <see cref="BackupWord"/>: a process found the holder whose whole backup this is dead, and is taking the
+    /// lock over, so the payload may be half-written and the backup is the committed state, whoever holds the lock now.
+    /// </summary>
+    public const ulong BackupOfDeadHolder = 2;
 
     public const int LockWordOffset = 128;
     public const int AcquisitionsOffset = 168;
     public const int ChangeWordOffset = 176;
     public const int WatchersOffset = 180;
     public const int FlagsOffset = 96;
-    public const int CommitWordOffset = 240;
+    public const int BackupWordOffset = 240;
 
-    /// <summary>Bytes between the working payload and each committed copy: cache-line aligned, so a copy never shares a line with another.</summary>
-    public static long CommitStride(long payloadSize) => (payloadSize + 63) & ~63L;
+    /// <summary>Bytes between the working payload and its backup copy: cache-line aligned, so the two never share a line.</summary>
+    public static long BackupStride(long payloadSize) => (payloadSize + 63) & ~63L;
 
-    /// <summary>Bytes the segment needs from offset 0: the header, the payload, and for a crash-atomic segment two committed copies.</summary>
+    /// <summary>Bytes the segment needs from offset 0: the header, the payload, and for a crash-atomic segment its backup copy.</summary>
     public static long RequiredLength(long payloadSize, bool rollbackOnCrash) =>
-        PayloadOffsetValue + (rollbackOnCrash ? 3 * CommitStride(payloadSize) : payloadSize);
+        PayloadOffsetValue + (rollbackOnCrash ? 2 * BackupStride(payloadSize) : payloadSize);
 
     public static bool RollsBack(SegmentHeader* header) => (header->Flags & FlagRollbackOnCrash) != 0;
 }

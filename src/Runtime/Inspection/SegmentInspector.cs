@@ -158,7 +158,7 @@ public static unsafe class SegmentInspector
         info.LockGeneration = (uint)(word >> 32);
         bool rollback = SegmentHeader.RollsBack(h);
         info.RollbackOnCrash = rollback;
-        info.Version = Locking.SegmentCore.ComposeVersion(rollback ? Volatile.Read(ref h->CommitWord) & LockWord.GenerationMask : word, Volatile.Read(ref h->LockFreeChanges));
+        info.Version = Locking.SegmentCore.ComposeVersion(word, Volatile.Read(ref h->LockFreeChanges));
         info.Watchers = Volatile.Read(ref h->Watchers);
         if (!LockWord.IsFree(word))
         {
@@ -201,13 +201,13 @@ public static unsafe class SegmentInspector
     {
         var bytes = new byte[size];
         torn = true;
-        long stride = SegmentHeader.CommitStride(size);
+        byte* payload = segment + SegmentHeader.PayloadOffsetValue;
         fixed (byte* destination = bytes)
         {
-            // Retried only while publishes land during the copy; bounded, as a tool must not hang on a busy writer.
+            // Retried only while locks or backups change hands during the copy; bounded, as a tool must not hang on a busy writer.
             for (int attempt = 0; attempt < 1000; attempt++)
             {
-                if (SegmentCore.TryCopyCommittedOnce((SegmentHeader*)segment, segment + SegmentHeader.PayloadOffsetValue + stride, stride, destination, size, out _))
+                if (SegmentCore.TryCopyCommittedOnce((SegmentHeader*)segment, payload, payload + SegmentHeader.BackupStride(size), destination, size, out _))
                 {
                     torn = false;
                     break;

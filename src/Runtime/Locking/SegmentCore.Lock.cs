@@ -18,7 +18,7 @@ internal sealed unsafe partial class SegmentCore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryEnterFast(out ulong acquired)
     {
-        ulong* lockWord = _lockWord;
+        ulong* lockWord = _fastAcquireWord;
         if (lockWord == null)
             ThrowDisposed();
         ulong current = Volatile.Read(ref *lockWord);
@@ -33,7 +33,8 @@ internal sealed unsafe partial class SegmentCore
             AfterAcquire(lockWord);
             return true;
         }
-        return false;
+        // A crash-atomic segment's word never looks free: its acquire backs the payload up (see SegmentCore.Rollback).
+        return lockWord == BusyWord && TryEnterBackingUp(out acquired);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -94,7 +95,7 @@ internal sealed unsafe partial class SegmentCore
             {
                 acquired = LockWord.Acquired(current, _token, 0);
                 if (Interlocked.CompareExchange(ref *lockWord, acquired, current) == current)
-                    return Entered(lockWord, begin);
+                    return Entered(lockWord, begin, acquired);
             }
             if (spinner.NextSpinWillYield)
                 break;
@@ -117,7 +118,7 @@ internal sealed unsafe partial class SegmentCore
                 uint waiters = Volatile.Read(ref header->Sleepers) > 0 ? LockWord.Waiters : 0;
                 acquired = LockWord.Acquired(current, _token, waiters);
                 if (Interlocked.CompareExchange(ref *lockWord, acquired, current) == current)
-                    return Entered(lockWord, begin);
+                    return Entered(lockWord, begin, acquired);
                 continue;
             }
 
@@ -138,18 +139,20 @@ internal sealed unsafe partial class SegmentCore
                 (int pid, bool alive) = Holder(LockWord.Token(current));
                 if (!alive)
                 {
+                    if (_rollback)
+                        MarkBackupOfDeadHolder(current);
                     acquired = LockWord.Acquired(current, _token, (uint)current & LockWord.Waiters);
                     if (Interlocked.CompareExchange(ref *lockWord, acquired, current) == current)
                     {
                         abandoned = true;
                         // Before anyone can see the payload through this guard: the dead holder's writes are undone.
                         if (_rollback)
-                            RestoreCommitted();
+                            RollBack(current, acquired);
                         Interlocked.Increment(ref header->AbandonCount);
                         header->LastAbandonedPid = pid;
                         header->LastRecoveryUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                         Metrics?.Recovered(this);
-                        return Entered(lockWord, begin);
+                        return Entered(lockWord, begin, acquired, backUp: false);
                     }
                     continue;
                 }
@@ -185,10 +188,17 @@ internal sealed unsafe partial class SegmentCore
         }
     }
 
-    /// <summary>A contended acquisition: the statistics of waiting, written under the lock just taken.</summary>
-    private bool Entered(ulong* lockWord, long begin)
+    /// <summary>
+    /// A contended acquisition of the word <paramref name="acquired"/> at <paramref name="lockWord"/>, begun at
+    /// <paramref name="begin"/>: the backup of a crash-atomic segment (unless <paramref name="backUp"/> is false: a
+    /// recovery settles it itself, see <see cref="RollBack"/>), and the statistics of waiting, written under the lock
+    /// just taken.
+    /// </summary>
+    private bool Entered(ulong* lockWord, long begin, ulong acquired, bool backUp = true)
     {
         AfterAcquire(lockWord);
+        if (_rollback && backUp)
+            BackUp(acquired);
         var header = (SegmentHeader*)((byte*)lockWord - SegmentHeader.LockWordOffset);
         long ticks = Stopwatch.GetTimestamp() - begin;
         ulong nanoseconds = (ulong)Math.Max(0, (long)(ticks * (1_000_000_000.0 / Stopwatch.Frequency)));
@@ -214,11 +224,11 @@ internal sealed unsafe partial class SegmentCore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Exit(ulong held)
     {
-        // Never null: once the view is gone, and always in a crash-atomic segment, it names a word no holder ever wrote
-        // (see GoneWord, _plainReleaseWord), so the compare below fails and ExitRest sorts it out. Keeping this method to
-        // a few statements lets the JIT copy a using block's finally into the normal path instead of calling it as a
-        // funclet.
-        ulong* lockWord = _plainReleaseWord;
+        // Never null: once the view is gone it names a word no holder ever wrote (see GoneWord), so the compare below
+        // fails and ExitRest sorts it out. Keeping this method to a few statements lets the JIT copy a using block's
+        // finally into the normal path instead of calling it as a funclet. A crash-atomic segment releases the same way:
+        // its payload is the committed state as soon as the lock is free (see SegmentCore.Rollback).
+        ulong* lockWord = _releaseWord;
         _ownerStack = 0;
         // While the lock is held only a waiter setting the waiters bit can change the word, so when it is still exactly
         // what this holder wrote (with the bit clear: held never carries it), a plain (release) store frees it: one
@@ -245,17 +255,6 @@ internal sealed unsafe partial class SegmentCore
     /// <summary>Everything but the plain release: a release that wakes or tells watchers, and a disposal deferred to this release.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ExitRest(ulong* lockWord, ulong acquired)
-    {
-        // A crash-atomic segment's every release comes here (its Exit word is the gone word): publish, then release.
-        if (lockWord == GoneWord && _rollback)
-        {
-            ExitPublishing(acquired);
-            return;
-        }
-        ExitReleasing(lockWord, acquired);
-    }
-
-    private void ExitReleasing(ulong* lockWord, ulong acquired)
     {
         // The gone word: the view is gone (nothing of it can be touched); null: the caller already released.
         if (lockWord != null && lockWord != GoneWord)

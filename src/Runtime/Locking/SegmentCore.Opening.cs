@@ -195,7 +195,7 @@ internal sealed unsafe partial class SegmentCore
             return false;
         }
         // Whatever the dead creator's initializer wrote is discarded: the payload starts from zeros, as for any creator.
-        // (With the committed copies of a crash-atomic segment: at most 3 GiB, hence cleared in pieces.)
+        // (With the backup copy of a crash-atomic segment: a little over 2 GiB at most, hence cleared in pieces.)
         ClearBytes(mapping.Pointer + SegmentHeader.PayloadOffsetValue, shape.RequiredLength - SegmentHeader.PayloadOffsetValue);
         WriteHeader(h, mapping, shape);
         return true;
@@ -207,7 +207,7 @@ internal sealed unsafe partial class SegmentCore
         h->CreatorPidNamespace = me.PidNamespace;
         h->FormatVersion = shape.RollbackOnCrash ? SegmentHeader.RollbackFormatVersion : SegmentHeader.CurrentFormatVersion;
         h->Flags = shape.RollbackOnCrash ? SegmentHeader.FlagRollbackOnCrash : 0;
-        h->CommitWord = 0;
+        h->BackupWord = 0;
         h->Fingerprint = shape.Fingerprint;
         h->PayloadSize = (ulong)shape.PayloadSize;
         h->PayloadOffset = SegmentHeader.PayloadOffsetValue;
@@ -238,7 +238,7 @@ internal sealed unsafe partial class SegmentCore
         initializer?.Invoke((nint)_payload);
         // The initial state is the first committed one: a holder that dies in the first critical section rolls back to it.
         if (_rollback)
-            PublishInitial();
+            BackUpInitial();
         _header->Checksum = ComputeChecksum((byte*)_header);
         Volatile.Write(ref _header->State, SegmentHeader.StateReady);
         _markers.ReleaseInit();
@@ -348,7 +348,7 @@ internal sealed unsafe partial class SegmentCore
             new Span<byte>(start + done, (int)Math.Min(int.MaxValue, length - done)).Clear();
     }
 
-    /// <summary>The segment was made in the other crash-atomic mode: its writers would not keep (or would not expect) committed copies.</summary>
+    /// <summary>The segment was made in the other crash-atomic mode: its writers would not keep (or would not expect) a backup.</summary>
     private static SegmentLayoutMismatchException ModeMismatch(string what, byte* segment, Shape shape, SharedSegmentOptions options)
     {
         var h = (SegmentHeader*)segment;
@@ -357,7 +357,7 @@ internal sealed unsafe partial class SegmentCore
         string difference = $"the crash-atomic mode changed from {Mode(theirs)} to {Mode(shape.RollbackOnCrash)}";
         string message = $"{what} was created with {Mode(theirs)}, but this program opens it with {Mode(shape.RollbackOnCrash)}. " +
             "Every process that shares a segment must use the same mode ([SharedSegment(..., RollbackOnCrash = ...)] or SharedSegmentOptions.RollbackOnCrash): " +
-            "a process in the other mode would skip the committed copy, and its writes would be rolled back or never seen by readers. " +
+            "a process in the other mode would skip the backup, and its writes would be lost to a rollback or hidden from readers. " +
             RemedyForMismatch(shape.Name, options);
         string expected = Encoding.UTF8.GetString(shape.Description);
         return new SegmentLayoutMismatchException(shape.Name, shape.Fingerprint, shape.PayloadSize, h->Fingerprint, (long)h->PayloadSize,

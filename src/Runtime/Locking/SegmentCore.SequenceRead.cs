@@ -43,7 +43,7 @@ internal sealed unsafe partial class SegmentCore
         ulong* lockWord = _lockWord;
         if (lockWord == null)
             ThrowDisposed();
-        // A crash-atomic segment's readers read the committed copy: never torn, and no writer to wait for.
+        // A crash-atomic segment's readers read the committed state (the backup while a section is open): never torn, and no writer to wait for.
         if (_rollback)
             return TryReadCommitted(destination, timeoutMs, out version);
         long start = Stopwatch.GetTimestamp();

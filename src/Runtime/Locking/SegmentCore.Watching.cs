@@ -55,8 +55,6 @@ internal sealed unsafe partial class SegmentCore
             SegmentHeader* header = _header;
             if (lockWord == null || header == null)
                 ThrowDisposed();
-            if (_rollback)
-                return CommittedVersion(header);
             uint lockFree = Volatile.Read(ref header->LockFreeChanges);
             return ComposeVersion(Volatile.Read(ref *lockWord), lockFree);
         }

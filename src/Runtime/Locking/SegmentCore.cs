@@ -32,12 +32,23 @@ internal sealed unsafe partial class SegmentCore : IDisposable
     private ulong* _releaseWord;
 
     /// <summary>
-    /// The lock word <see cref="Exit"/> releases with a plain store: <see cref="_releaseWord"/> in the default mode. A
-    /// crash-atomic segment must publish before it releases, so its Exit word is <see cref="GoneWord"/>, which no holder
-    /// ever wrote: the fast path's existing compare fails and sends the release to <see cref="ExitRest"/>, which publishes
-    /// (see SegmentCore.Rollback). The default mode's release thus runs the very same instructions as without the mode.
+    /// The lock word <see cref="TryEnterFast"/> reads: <see cref="_lockWord"/> in the default mode. A crash-atomic segment
+    /// must back the payload up after its acquire, so its word is <see cref="BusyWord"/>, which never looks free: the fast
+    /// path's existing test fails and its failure branch sends the acquire to <see cref="TryEnterBackingUp"/> (see
+    /// SegmentCore.Rollback). The default mode's acquire thus runs the very same instructions as without the mode.
+    /// Null once disposal began, as <see cref="_lockWord"/>.
     /// </summary>
-    private ulong* _plainReleaseWord;
+    private ulong* _fastAcquireWord;
+
+    /// <summary>A word that always reads held (a nonzero low half) and is never written: <see cref="_fastAcquireWord"/> of a crash-atomic segment.</summary>
+    private static readonly ulong* BusyWord = AllocateBusyWord();
+
+    private static ulong* AllocateBusyWord()
+    {
+        ulong* word = (ulong*)NativeMemory.AlignedAlloc(64, 64); // never freed: one per process
+        *word = 1;
+        return word;
+    }
 
     /// <summary>
     /// The release word of a view that is gone: a lock word in a zeroed header-sized block of this process, which stays
@@ -96,12 +107,9 @@ internal sealed unsafe partial class SegmentCore : IDisposable
         _payload = mapping.Pointer + SegmentHeader.PayloadOffsetValue;
         // The header says the mode (a program's own choice was checked against it on open; an observer adopts it).
         _rollback = SegmentHeader.RollsBack(_header);
-        _plainReleaseWord = _rollback ? GoneWord : _lockWord;
+        _fastAcquireWord = _rollback ? BusyWord : _lockWord;
         if (_rollback)
-        {
-            _commitStride = SegmentHeader.CommitStride(payloadSize);
-            _committed = _payload + _commitStride;
-        }
+            _backup = _payload + SegmentHeader.BackupStride(payloadSize);
         Name = name;
         Location = mapping.Location;
         IsCreator = isCreator;
@@ -216,6 +224,7 @@ internal sealed unsafe partial class SegmentCore : IDisposable
     {
         if (_mapping is null)
             return;
+        _fastAcquireWord = null;
         _lockWord = null; // no new guard, wait or read starts from here on
         Volatile.Write(ref _disposeDeferred, 1);
         Interlocked.MemoryBarrier();
@@ -277,10 +286,9 @@ internal sealed unsafe partial class SegmentCore : IDisposable
         if (_slotIndex >= 0)
             Interlocked.CompareExchange(ref Slot(_slotIndex)->Owner, _slotOwner & 0xFFFF_FFFF_0000_0000UL, _slotOwner);
         StopWatching();
-        _plainReleaseWord = GoneWord;
         _releaseWord = GoneWord;
         _payload = null;
-        _committed = null;
+        _backup = null;
         _header = null;
         _markers.ReleaseAll();
         mapping.Dispose();

@@ -267,7 +267,7 @@ namespace Bank
             }
         }
 
-        /// <summary>Atomically adds <paramref name="value"/> to <c>A</c> under the lock (the segment is crash-atomic, so every write goes through a guard and is published when it is released; a lock-free write would bypass the committed copy), waiting at most <see cref="DefaultLockTimeout"/>.</summary>
+        /// <summary>Atomically adds <paramref name="value"/> to <c>A</c> under the lock (the segment is crash-atomic: every write goes through a guard, so a crash undoes all of a section or none of it; a lock-free write would escape the backup a rollback restores), waiting at most <see cref="DefaultLockTimeout"/>.</summary>
         /// <param name="value">The amount to add (wraps around on overflow).</param>
         /// <returns>The new value.</returns>
         /// <exception cref="global::System.TimeoutException">Another process held the lock for the whole timeout.</exception>
@@ -277,7 +277,7 @@ namespace Bank
             return unchecked(guard.Value.A += value);
         }
 
-        /// <summary>Atomically sets <c>A</c> to <paramref name="value"/> under the lock (the segment is crash-atomic, so every write goes through a guard and is published when it is released; a lock-free write would bypass the committed copy), waiting at most <see cref="DefaultLockTimeout"/>.</summary>
+        /// <summary>Atomically sets <c>A</c> to <paramref name="value"/> under the lock (the segment is crash-atomic: every write goes through a guard, so a crash undoes all of a section or none of it; a lock-free write would escape the backup a rollback restores), waiting at most <see cref="DefaultLockTimeout"/>.</summary>
         /// <param name="value">The new value.</param>
         /// <returns>The original value.</returns>
         /// <exception cref="global::System.TimeoutException">Another process held the lock for the whole timeout.</exception>
@@ -289,7 +289,7 @@ namespace Bank
             return original;
         }
 
-        /// <summary>Atomically sets <c>A</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, under the lock (the segment is crash-atomic, so every write goes through a guard and is published when it is released; a lock-free write would bypass the committed copy), waiting at most <see cref="DefaultLockTimeout"/>.</summary>
+        /// <summary>Atomically sets <c>A</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, under the lock (the segment is crash-atomic: every write goes through a guard, so a crash undoes all of a section or none of it; a lock-free write would escape the backup a rollback restores), waiting at most <see cref="DefaultLockTimeout"/>.</summary>
         /// <param name="value">The new value.</param>
         /// <param name="comparand">The value the field must have for the exchange to happen.</param>
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
@@ -322,7 +322,7 @@ namespace Bank
             }
         }
 
-        /// <summary>Atomically adds <paramref name="value"/> to <c>B</c> under the lock (the segment is crash-atomic, so every write goes through a guard and is published when it is released; a lock-free write would bypass the committed copy), waiting at most <see cref="DefaultLockTimeout"/>.</summary>
+        /// <summary>Atomically adds <paramref name="value"/> to <c>B</c> under the lock (the segment is crash-atomic: every write goes through a guard, so a crash undoes all of a section or none of it; a lock-free write would escape the backup a rollback restores), waiting at most <see cref="DefaultLockTimeout"/>.</summary>
         /// <param name="value">The amount to add (wraps around on overflow).</param>
         /// <returns>The new value.</returns>
         /// <exception cref="global::System.TimeoutException">Another process held the lock for the whole timeout.</exception>
@@ -332,7 +332,7 @@ namespace Bank
             return unchecked(guard.Value.B += value);
         }
 
-        /// <summary>Atomically sets <c>B</c> to <paramref name="value"/> under the lock (the segment is crash-atomic, so every write goes through a guard and is published when it is released; a lock-free write would bypass the committed copy), waiting at most <see cref="DefaultLockTimeout"/>.</summary>
+        /// <summary>Atomically sets <c>B</c> to <paramref name="value"/> under the lock (the segment is crash-atomic: every write goes through a guard, so a crash undoes all of a section or none of it; a lock-free write would escape the backup a rollback restores), waiting at most <see cref="DefaultLockTimeout"/>.</summary>
         /// <param name="value">The new value.</param>
         /// <returns>The original value.</returns>
         /// <exception cref="global::System.TimeoutException">Another process held the lock for the whole timeout.</exception>
@@ -344,7 +344,7 @@ namespace Bank
             return original;
         }
 
-        /// <summary>Atomically sets <c>B</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, under the lock (the segment is crash-atomic, so every write goes through a guard and is published when it is released; a lock-free write would bypass the committed copy), waiting at most <see cref="DefaultLockTimeout"/>.</summary>
+        /// <summary>Atomically sets <c>B</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, under the lock (the segment is crash-atomic: every write goes through a guard, so a crash undoes all of a section or none of it; a lock-free write would escape the backup a rollback restores), waiting at most <see cref="DefaultLockTimeout"/>.</summary>
         /// <param name="value">The new value.</param>
         /// <param name="comparand">The value the field must have for the exchange to happen.</param>
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
@@ -377,7 +377,7 @@ namespace Bank
             }
         }
 
-        /// <summary>Atomically adds <paramref name="value"/> to <c>Generation</c> under the lock (the segment is crash-atomic, so every write goes through a guard and is published when it is released; a lock-free write would bypass the committed copy), waiting at most <see cref="DefaultLockTimeout"/>.</summary>
+        /// <summary>Atomically adds <paramref name="value"/> to <c>Generation</c> under the lock (the segment is crash-atomic: every write goes through a guard, so a crash undoes all of a section or none of it; a lock-free write would escape the backup a rollback restores), waiting at most <see cref="DefaultLockTimeout"/>.</summary>
         /// <param name="value">The amount to add (wraps around on overflow).</param>
         /// <returns>The new value.</returns>
         /// <exception cref="global::System.TimeoutException">Another process held the lock for the whole timeout.</exception>
@@ -387,7 +387,7 @@ namespace Bank
             return unchecked(guard.Value.Generation += value);
         }
 
-        /// <summary>Atomically sets <c>Generation</c> to <paramref name="value"/> under the lock (the segment is crash-atomic, so every write goes through a guard and is published when it is released; a lock-free write would bypass the committed copy), waiting at most <see cref="DefaultLockTimeout"/>.</summary>
+        /// <summary>Atomically sets <c>Generation</c> to <paramref name="value"/> under the lock (the segment is crash-atomic: every write goes through a guard, so a crash undoes all of a section or none of it; a lock-free write would escape the backup a rollback restores), waiting at most <see cref="DefaultLockTimeout"/>.</summary>
         /// <param name="value">The new value.</param>
         /// <returns>The original value.</returns>
         /// <exception cref="global::System.TimeoutException">Another process held the lock for the whole timeout.</exception>
@@ -399,7 +399,7 @@ namespace Bank
             return original;
         }
 
-        /// <summary>Atomically sets <c>Generation</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, under the lock (the segment is crash-atomic, so every write goes through a guard and is published when it is released; a lock-free write would bypass the committed copy), waiting at most <see cref="DefaultLockTimeout"/>.</summary>
+        /// <summary>Atomically sets <c>Generation</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, under the lock (the segment is crash-atomic: every write goes through a guard, so a crash undoes all of a section or none of it; a lock-free write would escape the backup a rollback restores), waiting at most <see cref="DefaultLockTimeout"/>.</summary>
         /// <param name="value">The new value.</param>
         /// <param name="comparand">The value the field must have for the exchange to happen.</param>
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
@@ -432,7 +432,7 @@ namespace Bank
             }
         }
 
-        /// <summary>Atomically adds <paramref name="value"/> to <c>Flags</c> under the lock (the segment is crash-atomic, so every write goes through a guard and is published when it is released; a lock-free write would bypass the committed copy), waiting at most <see cref="DefaultLockTimeout"/>.</summary>
+        /// <summary>Atomically adds <paramref name="value"/> to <c>Flags</c> under the lock (the segment is crash-atomic: every write goes through a guard, so a crash undoes all of a section or none of it; a lock-free write would escape the backup a rollback restores), waiting at most <see cref="DefaultLockTimeout"/>.</summary>
         /// <param name="value">The amount to add (wraps around on overflow).</param>
         /// <returns>The new value.</returns>
         /// <exception cref="global::System.TimeoutException">Another process held the lock for the whole timeout.</exception>
@@ -442,7 +442,7 @@ namespace Bank
             return unchecked(guard.Value.Flags += value);
         }
 
-        /// <summary>Atomically sets <c>Flags</c> to <paramref name="value"/> under the lock (the segment is crash-atomic, so every write goes through a guard and is published when it is released; a lock-free write would bypass the committed copy), waiting at most <see cref="DefaultLockTimeout"/>.</summary>
+        /// <summary>Atomically sets <c>Flags</c> to <paramref name="value"/> under the lock (the segment is crash-atomic: every write goes through a guard, so a crash undoes all of a section or none of it; a lock-free write would escape the backup a rollback restores), waiting at most <see cref="DefaultLockTimeout"/>.</summary>
         /// <param name="value">The new value.</param>
         /// <returns>The original value.</returns>
         /// <exception cref="global::System.TimeoutException">Another process held the lock for the whole timeout.</exception>
@@ -454,7 +454,7 @@ namespace Bank
             return original;
         }
 
-        /// <summary>Atomically sets <c>Flags</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, under the lock (the segment is crash-atomic, so every write goes through a guard and is published when it is released; a lock-free write would bypass the committed copy), waiting at most <see cref="DefaultLockTimeout"/>.</summary>
+        /// <summary>Atomically sets <c>Flags</c> to <paramref name="value"/> if it equals <paramref name="comparand"/>, under the lock (the segment is crash-atomic: every write goes through a guard, so a crash undoes all of a section or none of it; a lock-free write would escape the backup a rollback restores), waiting at most <see cref="DefaultLockTimeout"/>.</summary>
         /// <param name="value">The new value.</param>
         /// <param name="comparand">The value the field must have for the exchange to happen.</param>
         /// <returns>The original value: equal to <paramref name="comparand"/> when the exchange happened.</returns>
