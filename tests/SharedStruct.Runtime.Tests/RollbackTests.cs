@@ -79,14 +79,7 @@ public class RollbackTests
         using var t = new TestSegment();
         using var seg = SharedSegment<PairPayload>.Open(t.Name, Atomic(t));
         using var reader = SharedSegment<PairPayload>.OpenReadOnly(t.Name, Atomic(t));
-        using (var g = seg.Lock(Timeout))
-            g.Value.A = g.Value.B = 100;
-        using (var holder = ChildProcess.Start(["atomic-hold", t.Name]))
-        {
-            Assert.Equal("locked a=101 b=100", holder.Expect("locked"));
-            holder.KillHard();
-        }
-        SegmentHeader* h = HeaderOf(seg);
+        SegmentHeader* h = KillHolderMidSection(t, seg);
         ulong dead = Volatile.Read(ref h->LockWord);
         ulong generation = dead & LockWord.GenerationMask;
         Assert.Equal(generation | SegmentHeader.BackupWhole, Volatile.Read(ref h->BackupWord));
@@ -116,14 +109,7 @@ public class RollbackTests
         using var t = new TestSegment();
         using var seg = SharedSegment<PairPayload>.Open(t.Name, Atomic(t));
         using var reader = SharedSegment<PairPayload>.OpenReadOnly(t.Name, Atomic(t));
-        using (var g = seg.Lock(Timeout))
-            g.Value.A = g.Value.B = 100;
-        using (var holder = ChildProcess.Start(["atomic-hold", t.Name]))
-        {
-            Assert.Equal("locked a=101 b=100", holder.Expect("locked"));
-            holder.KillHard();
-        }
-        SegmentHeader* h = HeaderOf(seg);
+        SegmentHeader* h = KillHolderMidSection(t, seg);
         ulong generation = Volatile.Read(ref h->LockWord) & LockWord.GenerationMask;
         seg.GetUnsynchronizedReference().A = 100;
         var backup = (PairPayload*)((byte*)h + SegmentHeader.PayloadOffsetValue + SegmentHeader.BackupStride(sizeof(PairPayload)));
@@ -382,6 +368,22 @@ public class RollbackTests
         Assert.Equal("/x", declared.Directory);
         Assert.False(given.RollbackOnCrash);
         Assert.Throws<ArgumentException>(() => SharedSegmentOptions.WithDeclaredMode(new SharedSegmentOptions { RollbackOnCrash = true }, rollbackOnCrash: false));
+    }
+
+    /// <summary>
+    /// Commits A = B = 100, then has a child process lock, write A = 101 and die by kill -9 before writing B: the lock
+    /// stays the dead holder's. Returns the segment's header, for the tests that then write what a protocol step would.
+    /// </summary>
+    private static unsafe SegmentHeader* KillHolderMidSection(TestSegment t, SharedSegment<PairPayload> seg)
+    {
+        using (var g = seg.Lock(Timeout))
+            g.Value.A = g.Value.B = 100;
+        using (var holder = ChildProcess.Start(["atomic-hold", t.Name]))
+        {
+            Assert.Equal("locked a=101 b=100", holder.Expect("locked"));
+            holder.KillHard();
+        }
+        return HeaderOf(seg);
     }
 
     /// <summary>The header of a writable view's mapping: the payload sits at a fixed offset behind it.</summary>

@@ -4,7 +4,7 @@ using Microsoft.CodeAnalysis.Operations;
 namespace SharedStruct.Analyzers.Usage;
 
 /// <summary>
-/// Whether a <c>GetUnsynchronizedReference()</c> call is a write that bypasses a crash-atomic segment's commit: the
+/// Whether a <c>GetUnsynchronizedReference()</c> call is a write that bypasses a crash-atomic segment's protocol: the
 /// payload type declares <c>[SharedSegment(…, RollbackOnCrash = true)]</c>, no guard of the segment is held, and the
 /// reference is written (assigned, incremented, passed by <c>ref</c>/<c>out</c> as to <c>Interlocked</c>, bound to a
 /// writable <c>ref</c> local, or the receiver of a mutating method). Shared by SST0017, which reports such a call, and

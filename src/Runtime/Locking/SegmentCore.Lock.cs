@@ -21,6 +21,16 @@ internal sealed unsafe partial class SegmentCore
         ulong* lockWord = _fastAcquireWord;
         if (lockWord == null)
             ThrowDisposed();
+        if (TryTakeFree(lockWord, out acquired))
+            return true;
+        // A crash-atomic segment's word never looks free: its acquire backs the payload up (see SegmentCore.Rollback).
+        return lockWord == BusyWord && TryEnterBackingUp(out acquired);
+    }
+
+    /// <summary>One CAS on a free <paramref name="lockWord"/>; false when the word is held or the CAS lost.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryTakeFree(ulong* lockWord, out ulong acquired)
+    {
         ulong current = Volatile.Read(ref *lockWord);
         acquired = LockWord.Acquired(current, _token, 0);
         // A free word is its generation alone (a release clears the low half), so the CAS found the word it expected
@@ -33,8 +43,7 @@ internal sealed unsafe partial class SegmentCore
             AfterAcquire(lockWord);
             return true;
         }
-        // A crash-atomic segment's word never looks free: its acquire backs the payload up (see SegmentCore.Rollback).
-        return lockWord == BusyWord && TryEnterBackingUp(out acquired);
+        return false;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -76,16 +76,10 @@ internal sealed unsafe partial class SegmentCore
         ulong* lockWord = _lockWord;
         if (lockWord == null)
             ThrowDisposed();
-        ulong current = Volatile.Read(ref *lockWord);
-        acquired = LockWord.Acquired(current, _token, 0);
-        if ((uint)current == 0 &&
-            Interlocked.CompareExchange(ref *lockWord, acquired, current) + LockWord.GenerationOne == (acquired & LockWord.GenerationMask))
-        {
-            AfterAcquire(lockWord);
-            BackUp(acquired);
-            return true;
-        }
-        return false;
+        if (!TryTakeFree(lockWord, out acquired))
+            return false;
+        BackUp(acquired);
+        return true;
     }
 
     /// <summary>Takes the backup for the holding that acquired <paramref name="acquired"/>, before it writes anything.</summary>
