@@ -121,6 +121,66 @@ public sealed class WineScenarioTests(WineFixture wine)
     }
 
     [Fact]
+    public void Crash_atomic_sections_of_windows_processes_killed_at_random_are_rolled_back_and_a_reader_never_sees_a_tear()
+    {
+        // Every section moves A and B together (A++, a pause, B++): A != B anywhere outside a section is a tear.
+        wine.Require();
+        string name = NewName();
+        var random = new Random(1515);
+        var workers = new List<WineChild>();
+        var lines = new List<string>();
+        WineChild StartWorker()
+        {
+            WineChild w = wine.Start("atomic-chaos", name);
+            Assert.Equal("ready", w.ReadLine(TimeSpan.FromSeconds(60)));
+            return w;
+        }
+        void Collect(WineChild w)
+        {
+            // What it printed before the kill may still be on its way through the pipe (and end-of-file may never
+            // come under Wine): take lines until none arrives for a moment.
+            while (w.TryReadLine(TimeSpan.FromMilliseconds(200), out string? line))
+                lines.Add(line!);
+        }
+        const int kills = 8;
+        string summary;
+        try
+        {
+            workers.Add(StartWorker()); // creates the segment
+            using WineChild reader = wine.Start("atomic-reader", name);
+            Assert.Equal("ready rollback=True", reader.ExpectReady());
+            workers.Add(StartWorker());
+            for (int kill = 0; kill < kills; kill++)
+            {
+                System.Threading.Thread.Sleep(random.Next(50, 150));
+                int victim = random.Next(workers.Count);
+                workers[victim].KillHard();
+                Collect(workers[victim]);
+                workers[victim].Dispose();
+                workers[victim] = StartWorker();
+            }
+            System.Threading.Thread.Sleep(500);
+            reader.Send("stop");
+            summary = reader.ReadLine(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            foreach (WineChild w in workers)
+            {
+                w.KillHard();
+                Collect(w);
+                w.Dispose();
+            }
+        }
+        Assert.DoesNotContain(lines, l => l.StartsWith("torn", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.StartsWith("abandoned-not-rolled-back", StringComparison.Ordinal));
+        int rolledBack = lines.Count(l => l.StartsWith("rolled-back", StringComparison.Ordinal));
+        Assert.True(rolledBack > 0, $"none of {kills} kills hit a critical section; the test proved nothing. Lines: {string.Join(" | ", lines)}");
+        Assert.Matches("^done reads=[1-9][0-9]* torn=0 errors=0 mayBeTorn=0 ", summary);
+        TestContext.Current.TestOutputHelper?.WriteLine($"{kills} kills, {rolledBack} recoveries rolled back; reader: {summary}");
+    }
+
+    [Fact]
     public void A_creator_killed_inside_its_initializer_is_taken_over_by_a_waiting_opener()
     {
         wine.Require();
