@@ -61,7 +61,7 @@ internal sealed unsafe partial class SegmentCore
     /// <summary>Whether this segment rolls a dead holder's writes back (and reads committed state).</summary>
     public bool RollsBack => _rollback;
 
-    /// <summary>The creator's initial payload is the backup of no holding yet (generation 0 is never a holder's).</summary>
+    /// <summary>The creator's initial payload becomes a whole backup of generation 0, which is never a holder's.</summary>
     private void BackUpInitial()
     {
         Buffer.MemoryCopy(_payload, _backup, PayloadSize, PayloadSize);
@@ -69,7 +69,10 @@ internal sealed unsafe partial class SegmentCore
     }
 
     /// <summary>A crash-atomic segment's uncontended acquire: the default mode's CAS, then the backup.</summary>
-    /// <remarks>Reached from <see cref="TryEnterFast"/> when its word is <see cref="BusyWord"/>; one call more than the default mode.</remarks>
+    /// <remarks>
+    /// Reached from <see cref="TryEnterFast"/> when its word is <see cref="BusyWord"/>: one call more than the default
+    /// mode's acquire.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool TryEnterBackingUp(out ulong acquired)
     {
