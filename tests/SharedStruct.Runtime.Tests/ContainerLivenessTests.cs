@@ -135,6 +135,36 @@ public class ContainerLivenessTests
         Assert.Equal(10u, info.AbandonCount);
     }
 
+    [Fact]
+    public void A_crash_atomic_holder_killed_in_its_own_namespace_is_rolled_back_while_a_sidecar_reader_in_another_reads_on()
+    {
+        // The service/sidecar pair of a crash-atomic segment: writers and a read-only reader, each PID 1 of a namespace
+        // of its own (or in a time namespace of its own), sharing only /dev/shm.
+        Namespaces.SkipUnlessAvailable();
+        using var t = new TestSegment();
+        var options = new SharedSegmentOptions { Directory = t.Options.Directory, RollbackOnCrash = true };
+        using var seg = SharedSegment<PairPayload>.Open(t.Name, options);
+        using var reader = ChildProcess.StartWrapped(Namespaces.OwnPid, ["atomic-reader", t.Name]);
+        Assert.Equal("ready rollback=True", reader.ReadLine());
+        for (int trial = 0; trial < Trials; trial++)
+        {
+            using (var holder = ChildProcess.StartWrapped(trial % 2 == 0 ? Namespaces.OwnPid : Namespaces.OwnTime, ["atomic-hold", t.Name]))
+            {
+                Assert.Equal($"locked a={trial + 1} b={trial}", holder.Expect("locked"));
+                holder.KillHard();
+            }
+            using var g = seg.Lock(TimeSpan.FromSeconds(10));
+            Assert.True(g.WasAbandoned && g.WasRolledBack, $"trial {trial}: a holder killed in its own namespace was not rolled back");
+            Assert.Equal((long)trial, g.Value.A);
+            Assert.Equal((long)trial, g.Value.B);
+            g.Value.A++;
+            g.Value.B++;
+        }
+        reader.Send("stop");
+        string summary = reader.Expect("done");
+        Assert.Matches("^done reads=[1-9][0-9]* torn=0 errors=0 mayBeTorn=0 ", summary);
+    }
+
     private static void Signal(string signal, int pid)
     {
         using var kill = Process.Start("kill", ["-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
