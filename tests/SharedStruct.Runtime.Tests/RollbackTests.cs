@@ -112,7 +112,7 @@ public class RollbackTests
         SegmentHeader* h = KillHolderMidSection(t, seg);
         ulong generation = Volatile.Read(ref h->LockWord) & LockWord.GenerationMask;
         seg.GetUnsynchronizedReference().A = 100;
-        var backup = (PairPayload*)((byte*)h + SegmentHeader.PayloadOffsetValue + SegmentHeader.BackupStride(sizeof(PairPayload)));
+        var backup = (PairPayload*)SegmentHeader.BackupOf((byte*)h + SegmentHeader.PayloadOffsetValue, sizeof(PairPayload));
         *backup = new PairPayload { A = -1, B = -2 };
         Volatile.Write(ref h->BackupWord, generation);
 

@@ -44,7 +44,7 @@ internal static unsafe class HeaderValidation
         ((SegmentHeader*)segment)->Magic == SegmentHeader.MagicValue && !IsKnownVersion((SegmentHeader*)segment);
 
     /// <summary>
-    /// Version 2 with no flags, or version 3 with the crash-atomic flag: the flag and the version travel together, so a
+    /// Version 2 with no flags, or version 4 with the crash-atomic flag: the flag and the version travel together, so a
     /// runtime that knows only version 2 never opens a segment whose writers keep a backup it would ignore.
     /// </summary>
     private static bool IsKnownVersion(SegmentHeader* h) =>

@@ -143,6 +143,16 @@ internal unsafe struct SegmentHeader
     /// <summary>Bytes between the working payload and its backup copy: cache-line aligned, so the two never share a line.</summary>
     public static long BackupStride(long payloadSize) => (payloadSize + 63) & ~63L;
 
+    /// <summary>The backup copy of a crash-atomic segment's <paramref name="payload"/>.</summary>
+    public static byte* BackupOf(byte* payload, long payloadSize) => payload + BackupStride(payloadSize);
+
+    /// <summary>
+    /// Whether the backup, not the payload, holds the committed state while the lock is held as <paramref name="held"/>:
+    /// the backup is that holding's and whole, or a dead holder's (see SegmentCore.Rollback).
+    /// </summary>
+    public static bool BackupIsCommitted(ulong backupWord, ulong held) =>
+        (backupWord & BackupOfDeadHolder) != 0 || backupWord == ((held & Locking.LockWord.GenerationMask) | BackupWhole);
+
     /// <summary>Bytes the segment needs from offset 0: the header, the payload, and for a crash-atomic segment its backup copy.</summary>
     public static long RequiredLength(long payloadSize, bool rollbackOnCrash) =>
         PayloadOffsetValue + (rollbackOnCrash ? 2 * BackupStride(payloadSize) : payloadSize);

@@ -207,7 +207,7 @@ public static unsafe class SegmentInspector
             // Retried only while locks or backups change hands during the copy; bounded, as a tool must not hang on a busy writer.
             for (int attempt = 0; attempt < 1000; attempt++)
             {
-                if (SegmentCore.TryCopyCommittedOnce((SegmentHeader*)segment, payload, payload + SegmentHeader.BackupStride(size), destination, size, out _))
+                if (SegmentCore.TryCopyCommittedOnce((SegmentHeader*)segment, payload, SegmentHeader.BackupOf(payload, size), destination, size, out _))
                 {
                     torn = false;
                     break;

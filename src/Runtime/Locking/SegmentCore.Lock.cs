@@ -154,14 +154,11 @@ internal sealed unsafe partial class SegmentCore
                     if (Interlocked.CompareExchange(ref *lockWord, acquired, current) == current)
                     {
                         abandoned = true;
-                        // Before anyone can see the payload through this guard: the dead holder's writes are undone.
-                        if (_rollback)
-                            RollBack(current, acquired);
                         Interlocked.Increment(ref header->AbandonCount);
                         header->LastAbandonedPid = pid;
                         header->LastRecoveryUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                         Metrics?.Recovered(this);
-                        return Entered(lockWord, begin, acquired, backUp: false);
+                        return Entered(lockWord, begin, acquired, takenFrom: current);
                     }
                     continue;
                 }
@@ -199,15 +196,20 @@ internal sealed unsafe partial class SegmentCore
 
     /// <summary>
     /// A contended acquisition of the word <paramref name="acquired"/> at <paramref name="lockWord"/>, begun at
-    /// <paramref name="begin"/>: the backup of a crash-atomic segment (unless <paramref name="backUp"/> is false: a
-    /// recovery settles it itself, see <see cref="RollBack"/>), and the statistics of waiting, written under the lock
-    /// just taken.
+    /// <paramref name="begin"/>, or a takeover from the dead holder whose word was <paramref name="takenFrom"/> (0: none):
+    /// a crash-atomic segment's backup, or its rollback, before anyone can see the payload through the new guard; then
+    /// the statistics of waiting, written under the lock just taken.
     /// </summary>
-    private bool Entered(ulong* lockWord, long begin, ulong acquired, bool backUp = true)
+    private bool Entered(ulong* lockWord, long begin, ulong acquired, ulong takenFrom = 0)
     {
         AfterAcquire(lockWord);
-        if (_rollback && backUp)
-            BackUp(acquired);
+        if (_rollback)
+        {
+            if (takenFrom == 0)
+                BackUp(acquired);
+            else
+                RollBack(takenFrom, acquired);
+        }
         var header = (SegmentHeader*)((byte*)lockWord - SegmentHeader.LockWordOffset);
         long ticks = Stopwatch.GetTimestamp() - begin;
         ulong nanoseconds = (ulong)Math.Max(0, (long)(ticks * (1_000_000_000.0 / Stopwatch.Frequency)));

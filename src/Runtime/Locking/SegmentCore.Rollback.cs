@@ -121,9 +121,7 @@ internal sealed unsafe partial class SegmentCore
     private void RollBack(ulong deadWord, ulong acquired)
     {
         SegmentHeader* header = _header;
-        ulong backupWord = Volatile.Read(ref header->BackupWord);
-        if ((backupWord & SegmentHeader.BackupOfDeadHolder) == 0 &&
-            backupWord != ((deadWord & LockWord.GenerationMask) | SegmentHeader.BackupWhole))
+        if (!SegmentHeader.BackupIsCommitted(Volatile.Read(ref header->BackupWord), deadWord))
         {
             // It died before its backup was whole, so before writing anything: the payload is the committed state.
             BackUp(acquired);
@@ -178,8 +176,7 @@ internal sealed unsafe partial class SegmentCore
     {
         word = Volatile.Read(ref header->LockWord) & ~(ulong)LockWord.Waiters;
         ulong backupWord = Volatile.Read(ref header->BackupWord);
-        bool fromBackup = !LockWord.IsFree(word) &&
-            (backupWord == ((word & LockWord.GenerationMask) | SegmentHeader.BackupWhole) || (backupWord & SegmentHeader.BackupOfDeadHolder) != 0);
+        bool fromBackup = !LockWord.IsFree(word) && SegmentHeader.BackupIsCommitted(backupWord, word);
         Buffer.MemoryCopy(fromBackup ? backup : payload, destination, size, size);
         // The copy's loads must complete before the second reads (as in TryCopyOnce).
         Interlocked.MemoryBarrier();

@@ -109,7 +109,7 @@ internal sealed unsafe partial class SegmentCore : IDisposable
         _rollback = SegmentHeader.RollsBack(_header);
         _fastAcquireWord = _rollback ? BusyWord : _lockWord;
         if (_rollback)
-            _backup = _payload + SegmentHeader.BackupStride(payloadSize);
+            _backup = SegmentHeader.BackupOf(_payload, payloadSize);
         Name = name;
         Location = mapping.Location;
         IsCreator = isCreator;
