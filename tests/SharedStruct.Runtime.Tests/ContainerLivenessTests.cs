@@ -165,6 +165,45 @@ public class ContainerLivenessTests
         Assert.Matches("^done reads=[1-9][0-9]* torn=0 errors=0 mayBeTorn=0 ", summary);
     }
 
+    [Fact]
+    public void A_stopped_crash_atomic_holder_is_never_rolled_back_and_readers_get_the_committed_state_meanwhile()
+    {
+        Namespaces.SkipUnlessAvailable();
+        using var t = new TestSegment();
+        var options = new SharedSegmentOptions { Directory = t.Options.Directory, RollbackOnCrash = true };
+        using var seg = SharedSegment<PairPayload>.Open(t.Name, options);
+        using var reader = SharedSegment<PairPayload>.OpenReadOnly(t.Name, options);
+        for (int trial = 0; trial < 3; trial++)
+        {
+            using var holder = ChildProcess.StartWrapped(Namespaces.OwnPid, ["atomic-hold", t.Name]);
+            Assert.Equal($"locked a={trial + 1} b={trial}", holder.Expect("locked"));
+            int inner = holder.InnerPid;
+            Signal("STOP", inner);
+            try
+            {
+                // Far past the 5 ms quiet time after which a waiter asks whether the holder lives.
+                Assert.False(seg.TryLock(TimeSpan.FromMilliseconds(500), out _), $"trial {trial}: the lock of a SIGSTOPped (live) holder was taken");
+                // A reader neither waits for the stopped holder nor sees its half-done section.
+                Assert.True(reader.TryRead(TimeSpan.FromMilliseconds(50), out PairPayload during, out bool mayBeTorn), $"trial {trial}: the read waited for a stopped holder");
+                Assert.False(mayBeTorn);
+                Assert.Equal(((long)trial, (long)trial), (during.A, during.B));
+            }
+            finally
+            {
+                Signal("CONT", inner);
+            }
+            holder.Send("go");
+            Assert.Equal("released", holder.ReadLine());
+            using (var g = seg.Lock(TimeSpan.FromSeconds(5)))
+            {
+                Assert.False(g.WasAbandoned, $"trial {trial}: the stopped holder's release was not a normal one");
+                Assert.False(g.WasRolledBack, $"trial {trial}: the stopped holder's section was rolled back");
+                Assert.Equal(((long)trial + 1, (long)trial + 1), (g.Value.A, g.Value.B));
+            }
+            Assert.Equal(0, holder.WaitForExit());
+        }
+    }
+
     private static void Signal(string signal, int pid)
     {
         using var kill = Process.Start("kill", ["-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
