@@ -88,6 +88,9 @@ internal sealed class ChildProcess : IDisposable
         };
         // No debugger/diagnostics IPC: a killed child would otherwise leave its pipes and socket behind in /tmp.
         info.Environment["DOTNET_EnableDiagnostics"] = "0";
+        // Children that crash on purpose write no crash report (.ci/run asks for them for the test processes); what
+        // a child prints on stderr goes into the failure message of its test instead.
+        info.Environment["DOTNET_DbgEnableMiniDump"] = "0";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
             info.Environment[key] = value;
         if (wrapper is { Length: > 0 })

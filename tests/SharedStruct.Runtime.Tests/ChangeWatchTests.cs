@@ -63,6 +63,22 @@ public class ChangeWatchTests
         }
     }
 
+    [Theory]
+    [InlineData("sync")]
+    [InlineData("async")]
+    public void Disposing_a_view_while_a_change_wait_starts_on_another_thread_ends_the_wait_and_returns(string mode)
+    {
+        // 2,000 rounds, each disposing at a random moment around the waiter's last look before it sleeps, with no
+        // safety poll to end a sleep on its own. A disposal's single wake used to land before such a waiter slept (the
+        // async dispatcher then slept for good, and Dispose waited for it for good: hung within 300 rounds in each of
+        // three runs), and a sync waiter could meet a lock word cleared under it (NullReferenceException).
+        using var t = new TestSegment();
+        using var seg = SharedSegment<TestPayload>.Open(t.Name);
+        using var child = ChildProcess.Start(["dispose-waiting", t.Name, "2000", mode, "--no-safety-poll"]);
+        Assert.Equal("disposed 2000", child.ReadLine(TimeSpan.FromMinutes(2)));
+        Assert.Equal(0, child.WaitForExit());
+    }
+
     [Fact]
     public void Twin_watchers_without_a_safety_poll_do_notice_a_writer_that_never_wakes_them()
     {

@@ -13,7 +13,7 @@ internal static class WatchVerbs
 {
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(30);
 
-    public static bool Handles(string verb) => verb is "watch" or "bump" or "watchers";
+    public static bool Handles(string verb) => verb is "watch" or "bump" or "watchers" or "dispose-waiting";
 
     /// <summary>
     /// <c>watch NAME FINAL MODE [WAITMS]</c>: waits for changes until Value reaches FINAL, then prints "final value=V
@@ -24,6 +24,11 @@ internal static class WatchVerbs
     /// <c>--no-safety-poll</c>: the watcher sleeps until woken or timed out, never looking on its own.
     /// <c>watchers NAME</c>: prints "watchers N", the registered watcher count in the header. The Linux tests read it
     /// in their own process; under Wine only a Windows process can open a Windows segment, so the Wine tests ask this.
+    /// <c>dispose-waiting NAME ROUNDS sync|async</c>: each round opens a read-only view, starts an infinite change wait
+    /// on it (a thread in WaitForChange, or WaitForChangeAsync's dispatcher), and disposes the view after a random short
+    /// spin, so the disposal's wake lands anywhere around the waiter's last look before it sleeps. Prints "disposed
+    /// ROUNDS" when every disposal returned and every wait ended with ObjectDisposedException; "hung round=N" (exit 3)
+    /// when a disposal took over 10 s.
     /// </summary>
     public static int Run(string[] args, SharedSegmentOptions options)
     {
@@ -38,6 +43,8 @@ internal static class WatchVerbs
         }
         if (verb == "bump")
             return Bump(name, Arg(2), args[3], options);
+        if (verb == "dispose-waiting")
+            return DisposeWaiting(name, (int)Arg(2), args[3] == "async", options);
         long final = Arg(2);
         string mode = args[3];
         TimeSpan wait = TimeSpan.FromMilliseconds(args.Length > 4 && !args[4].StartsWith("--", StringComparison.Ordinal) ? Arg(4) : 30_000);
@@ -140,6 +147,58 @@ internal static class WatchVerbs
             }
         }
         Console.WriteLine("done");
+        return 0;
+    }
+
+    private static int DisposeWaiting(string name, int rounds, bool async, SharedSegmentOptions options)
+    {
+        options.Mode = SegmentOpenMode.OpenExisting;
+        var random = new Random(7);
+        for (int round = 0; round < rounds; round++)
+        {
+            var view = SharedSegment<TestPayload>.OpenReadOnly(name, options);
+            ulong since = view.Version;
+            Exception? ended = null;
+            Thread? waiter = null;
+            Task<bool>? pending = null;
+            if (async)
+            {
+                pending = view.WaitForChangeAsync(since, Timeout.InfiniteTimeSpan).AsTask();
+            }
+            else
+            {
+                waiter = new Thread(() =>
+                {
+                    try { view.WaitForChange(since, Timeout.InfiniteTimeSpan); }
+                    catch (Exception e) { ended = e; }
+                }) { IsBackground = true };
+                waiter.Start();
+            }
+            Thread.SpinWait(random.Next(0, 20_000));
+            var disposer = new Thread(view.Dispose) { IsBackground = true };
+            disposer.Start();
+            if (!disposer.Join(TimeSpan.FromSeconds(10)))
+            {
+                Console.WriteLine($"hung round={round}");
+                return 3;
+            }
+            if (async)
+            {
+                try { pending!.Wait(TimeSpan.FromSeconds(10)); }
+                catch (AggregateException e) { ended = e.InnerException; }
+            }
+            else if (!waiter!.Join(TimeSpan.FromSeconds(10)))
+            {
+                Console.WriteLine($"waiter-stuck round={round}");
+                return 3;
+            }
+            if (ended is not ObjectDisposedException)
+            {
+                Console.WriteLine($"wait-ended-with round={round} {ended?.GetType().Name ?? "no exception"}");
+                return 4;
+            }
+        }
+        Console.WriteLine($"disposed {rounds}");
         return 0;
     }
 }

@@ -25,6 +25,21 @@ internal sealed unsafe partial class SegmentCore
     {
         if (cancellationToken.IsCancellationRequested)
             return ValueTask.FromCanceled<bool>(cancellationToken);
+        // A slow user while it looks at the header: a Dispose on another thread then waits for this call to list its
+        // wait (and then fails it) instead of unmapping under it.
+        Interlocked.Increment(ref _slowUsers);
+        try
+        {
+            return StartChangeWait(since, timeoutMs, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _slowUsers);
+        }
+    }
+
+    private ValueTask<bool> StartChangeWait(ulong since, int timeoutMs, CancellationToken cancellationToken)
+    {
         if (Version != since)
             return new ValueTask<bool>(true);
         if (timeoutMs == 0)
@@ -35,7 +50,10 @@ internal sealed unsafe partial class SegmentCore
         lock (_asyncWaits)
         {
             if (_lockWord == null)
+            {
+                wait.Fail(new ObjectDisposedException($"segment '{Name}'")); // gives back its timer and registration
                 ThrowDisposed();
+            }
             _asyncWaits.Add(wait);
             if (_dispatcher is null)
             {

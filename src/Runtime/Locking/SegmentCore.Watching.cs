@@ -80,7 +80,8 @@ internal sealed unsafe partial class SegmentCore
             if (_watchState != 0)
                 return _watchState > 0;
             PlatformMapping? mapping = _mapping;
-            if (mapping is null || _lockWord == null)
+            ulong* lockWord = _lockWord;
+            if (mapping is null || lockWord == null)
                 ThrowDisposed();
             byte* writable = mapping.WritableHeader();
             if (writable != null && _markers.TryHoldWatching())
@@ -88,7 +89,7 @@ internal sealed unsafe partial class SegmentCore
                 _watchHeader = (SegmentHeader*)writable;
                 Interlocked.Increment(ref _watchHeader->Watchers);
                 // After the increment: a holder that read the count before it may release without a wake (see WaitSlice).
-                _registeredAtWord = Volatile.Read(ref *_lockWord) & ~(ulong)LockWord.Waiters;
+                _registeredAtWord = Volatile.Read(ref *lockWord) & ~(ulong)LockWord.Waiters;
                 _watchState = 1;
             }
             else
@@ -107,13 +108,15 @@ internal sealed unsafe partial class SegmentCore
     public bool WaitForChange(ulong since, int timeoutMs, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (Version != since)
-            return true;
-        if (timeoutMs == 0)
-            return false;
+        // A slow user from the first look at the header on: a Dispose on another thread then waits for this call
+        // instead of unmapping under it (the usual way to end a wait from outside).
         Interlocked.Increment(ref _slowUsers);
         try
         {
+            if (Version != since)
+                return true;
+            if (timeoutMs == 0)
+                return false;
             return WaitForChangeCore(since, timeoutMs, cancellationToken);
         }
         finally

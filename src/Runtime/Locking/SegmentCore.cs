@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.IO;
 using System.Runtime.CompilerServices;
@@ -268,11 +269,25 @@ internal sealed unsafe partial class SegmentCore : IDisposable
 
     private void WaitForSlowUsers()
     {
-        // Waiters notice the disposal at their next poll (at most LivenessIntervalMs) and leave.
+        // Lock waiters notice the disposal at their next poll (at most LivenessIntervalMs) and leave. A change waiter
+        // that looked at the view just before Dispose and went to sleep just after Dispose's wake would sleep on: its
+        // futex compares the change word, which the disposal does not move, and its sleep may be unbounded (an infinite
+        // wait with the safety poll off, or the async dispatcher idle). So the wake is repeated until every one has left.
         var spinner = new SpinWait();
+        long lastInterrupt = Stopwatch.GetTimestamp();
         while (Volatile.Read(ref _slowUsers) != 0)
+        {
             spinner.SpinOnce();
+            if (Stopwatch.GetElapsedTime(lastInterrupt).TotalMilliseconds >= InterruptRepeatMs)
+            {
+                InterruptWaits();
+                lastInterrupt = Stopwatch.GetTimestamp();
+            }
+        }
     }
+
+    /// <summary>How often a disposal that waits for slow users wakes this object's change waiters again.</summary>
+    private const int InterruptRepeatMs = 5;
 
     private void Finish()
     {
