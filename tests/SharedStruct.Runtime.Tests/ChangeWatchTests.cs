@@ -64,18 +64,20 @@ public class ChangeWatchTests
     }
 
     [Theory]
-    [InlineData("sync")]
-    [InlineData("async")]
-    public void Disposing_a_view_while_a_change_wait_starts_on_another_thread_ends_the_wait_and_returns(string mode)
+    [InlineData("sync", 2000, "disposed")]
+    [InlineData("async", 2000, "disposed")]
+    [InlineData("cancel", 5000, "cancelled")]
+    public void A_change_wait_just_starting_on_another_thread_ends_at_its_disposal_or_cancellation(string mode, int rounds, string outcome)
     {
-        // 2,000 rounds, each disposing at a random moment around the waiter's last look before it sleeps, with no
-        // safety poll to end a sleep on its own. A disposal's single wake used to land before such a waiter slept (the
-        // async dispatcher then slept for good, and Dispose waited for it for good: hung within 300 rounds in each of
-        // three runs), and a sync waiter could meet a lock word cleared under it (NullReferenceException).
+        // Each round disposes the view (or cancels the wait) at a random moment around the waiter's last look before it
+        // sleeps, with no safety poll to end a sleep on its own. Before the interrupt moved the change word, its wake
+        // could land before such a waiter slept: the async dispatcher then slept for good and Dispose waited for it for
+        // good (hung within 300 rounds in each of three runs), and a cancelled sync wait slept on (stuck in 2 of 3 runs
+        // of 5,000 rounds). A sync waiter could also meet a lock word cleared under it (NullReferenceException).
         using var t = new TestSegment();
         using var seg = SharedSegment<TestPayload>.Open(t.Name);
-        using var child = ChildProcess.Start(["dispose-waiting", t.Name, "2000", mode, "--no-safety-poll"]);
-        Assert.Equal("disposed 2000", child.ReadLine(TimeSpan.FromMinutes(2)));
+        using var child = ChildProcess.Start(["dispose-waiting", t.Name, rounds.ToString(), mode, "--no-safety-poll"]);
+        Assert.Equal($"{outcome} {rounds}", child.ReadLine(TimeSpan.FromMinutes(2)));
         Assert.Equal(0, child.WaitForExit());
     }
 

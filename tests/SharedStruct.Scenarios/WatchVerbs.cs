@@ -28,7 +28,9 @@ internal static class WatchVerbs
     /// on it (a thread in WaitForChange, or WaitForChangeAsync's dispatcher), and disposes the view after a random short
     /// spin, so the disposal's wake lands anywhere around the waiter's last look before it sleeps. Prints "disposed
     /// ROUNDS" when every disposal returned and every wait ended with ObjectDisposedException; "hung round=N" (exit 3)
-    /// when a disposal took over 10 s.
+    /// when a disposal took over 10 s. <c>dispose-waiting NAME ROUNDS cancel</c>: the same with a cancellation instead
+    /// of the disposal (a thread in WaitForChange with a token); prints "cancelled ROUNDS" when every wait ended with
+    /// OperationCanceledException, "waiter-stuck round=N" (exit 3) when one outlived its cancellation by 10 s.
     /// </summary>
     public static int Run(string[] args, SharedSegmentOptions options)
     {
@@ -44,7 +46,7 @@ internal static class WatchVerbs
         if (verb == "bump")
             return Bump(name, Arg(2), args[3], options);
         if (verb == "dispose-waiting")
-            return DisposeWaiting(name, (int)Arg(2), args[3] == "async", options);
+            return args[3] == "cancel" ? CancelWaiting(name, (int)Arg(2), options) : DisposeWaiting(name, (int)Arg(2), args[3] == "async", options);
         long final = Arg(2);
         string mode = args[3];
         TimeSpan wait = TimeSpan.FromMilliseconds(args.Length > 4 && !args[4].StartsWith("--", StringComparison.Ordinal) ? Arg(4) : 30_000);
@@ -202,6 +204,39 @@ internal static class WatchVerbs
             }
         }
         Console.WriteLine($"disposed {rounds}");
+        return 0;
+    }
+
+    private static int CancelWaiting(string name, int rounds, SharedSegmentOptions options)
+    {
+        options.Mode = SegmentOpenMode.OpenExisting;
+        using var view = SharedSegment<TestPayload>.OpenReadOnly(name, options);
+        var random = new Random(11);
+        for (int round = 0; round < rounds; round++)
+        {
+            using var cancel = new CancellationTokenSource();
+            ulong since = view.Version;
+            Exception? ended = null;
+            var waiter = new Thread(() =>
+            {
+                try { view.WaitForChange(since, Timeout.InfiniteTimeSpan, cancel.Token); }
+                catch (Exception e) { ended = e; }
+            }) { IsBackground = true };
+            waiter.Start();
+            Thread.SpinWait(random.Next(0, 20_000));
+            cancel.Cancel();
+            if (!waiter.Join(TimeSpan.FromSeconds(10)))
+            {
+                Console.WriteLine($"waiter-stuck round={round}");
+                return 3;
+            }
+            if (ended is not OperationCanceledException)
+            {
+                Console.WriteLine($"wait-ended-with round={round} {ended?.GetType().Name ?? "no exception"}");
+                return 4;
+            }
+        }
+        Console.WriteLine($"cancelled {rounds}");
         return 0;
     }
 }

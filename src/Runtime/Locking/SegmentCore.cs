@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.IO;
 using System.Runtime.CompilerServices;
@@ -269,25 +268,13 @@ internal sealed unsafe partial class SegmentCore : IDisposable
 
     private void WaitForSlowUsers()
     {
-        // Lock waiters notice the disposal at their next poll (at most LivenessIntervalMs) and leave. A change waiter
-        // that looked at the view just before Dispose and went to sleep just after Dispose's wake would sleep on: its
-        // futex compares the change word, which the disposal does not move, and its sleep may be unbounded (an infinite
-        // wait with the safety poll off, or the async dispatcher idle). So the wake is repeated until every one has left.
+        // Lock waiters notice the disposal at their next poll (at most LivenessIntervalMs) and leave; change waiters
+        // were woken by Dispose (its interrupt also moves the change word, so one that was just going to sleep does not
+        // sleep on: see PlatformMapping.InterruptChangeWaits).
         var spinner = new SpinWait();
-        long lastInterrupt = Stopwatch.GetTimestamp();
         while (Volatile.Read(ref _slowUsers) != 0)
-        {
             spinner.SpinOnce();
-            if (Stopwatch.GetElapsedTime(lastInterrupt).TotalMilliseconds >= InterruptRepeatMs)
-            {
-                InterruptWaits();
-                lastInterrupt = Stopwatch.GetTimestamp();
-            }
-        }
     }
-
-    /// <summary>How often a disposal that waits for slow users wakes this object's change waiters again.</summary>
-    private const int InterruptRepeatMs = 5;
 
     private void Finish()
     {

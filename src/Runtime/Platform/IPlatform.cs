@@ -90,7 +90,17 @@ internal abstract unsafe class PlatformMapping : IDisposable
     /// Ends this process's <see cref="WaitChange"/> calls on <paramref name="word"/> early, for cancellation and disposal
     /// (others may wake too and go back to sleep).
     /// </summary>
-    public virtual void InterruptChangeWaits(uint* word) => Wake(word, int.MaxValue);
+    /// <remarks>
+    /// The word moves as well as being woken: a waiter reads the word, then checks its cancellation (or the disposal),
+    /// then sleeps while the word still holds what it read. A wake that lands between its check and its sleep finds
+    /// nobody asleep, but a moved word makes that sleep return at once, so no interrupt is ever lost. Watchers in other
+    /// processes see a change that is none: they look at the version once more and sleep again.
+    /// </remarks>
+    public virtual void InterruptChangeWaits(uint* word)
+    {
+        Interlocked.Increment(ref *word);
+        Wake(word, int.MaxValue);
+    }
 
     /// <summary>
     /// The segment's header, writable, for a watcher to register in: <see cref="Pointer"/> for a writable view; for a
