@@ -323,8 +323,22 @@ internal sealed unsafe partial class SegmentCore
 
     public TimeoutException TimeoutError(TimeSpan timeout)
     {
+        // A slow user while it reads the header, like the wait that timed out: a Dispose on another thread waits.
+        Interlocked.Increment(ref _slowUsers);
+        try
+        {
+            return TimeoutErrorCore(timeout);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _slowUsers);
+        }
+    }
+
+    private TimeoutException TimeoutErrorCore(TimeSpan timeout)
+    {
         ulong* lockWord = _releaseWord;
-        if (lockWord == GoneWord)
+        if (lockWord == GoneWord || _lockWord == null)
             return new TimeoutException($"Timed out after {timeout.TotalMilliseconds} ms waiting for the lock of segment '{Name}'.");
         ulong current = Volatile.Read(ref *lockWord);
         if (LockWord.IsFree(current))
