@@ -24,6 +24,8 @@ if (RollbackVerbs.Handles(verb))
     return RollbackVerbs.Run(args, options);
 if (DeleteRaceVerbs.Handles(verb))
     return DeleteRaceVerbs.Run(args, options);
+if (DisposeVerbs.Handles(verb))
+    return DisposeVerbs.Run(args, options);
 
 switch (verb)
 {

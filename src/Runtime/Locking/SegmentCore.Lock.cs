@@ -256,7 +256,7 @@ internal sealed unsafe partial class SegmentCore
 #endif
         {
             Volatile.Write(ref *lockWord, LockWord.Released(held));
-            if (_disposeDeferred == 0)
+            if (_disposeState == DisposeNone)
                 return;
             lockWord = null; // released: only the deferred disposal is left
         }
@@ -282,7 +282,7 @@ internal sealed unsafe partial class SegmentCore
                 Interlocked.Decrement(ref _slowUsers);
             }
         }
-        if (_disposeDeferred != 0)
+        if (_disposeState != DisposeNone)
             FinishDeferredDispose();
     }
 

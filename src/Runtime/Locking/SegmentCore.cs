@@ -69,8 +69,19 @@ internal sealed unsafe partial class SegmentCore : IDisposable
 
     /// <summary>An address on the stack of the thread of this process holding the lock through this view, or 0 (for the recursion check, see <see cref="ThreadStack"/>).</summary>
     private nuint _ownerStack;
-    /// <summary>1 once Dispose was called while a guard of this view was live: the guard's release finishes it.</summary>
-    private int _disposeDeferred;
+    /// <summary>
+    /// Where a disposal stands (<see cref="DisposeNone"/> until Dispose is called). A guard's release that finds it
+    /// anything else lets <see cref="FinishDeferredDispose"/> sort out who unmaps.
+    /// </summary>
+    private int _disposeState;
+    /// <summary>No Dispose yet: a release has nothing more to do.</summary>
+    private const int DisposeNone = 0;
+    /// <summary>Dispose is looking at the lock word (a slow user meanwhile): a release waits for its decision.</summary>
+    private const int DisposeDeciding = 1;
+    /// <summary>Dispose found a live guard of this view and returned: that guard's release finishes the disposal.</summary>
+    private const int DisposeDeferred = 2;
+    /// <summary>Someone (Dispose, or the release of a deferred guard) unmaps, or has: nobody else may touch the mapping.</summary>
+    private const int DisposeFinishing = 3;
     /// <summary>Threads inside a slow path (waiting for the lock, retrying a read); Dispose waits until they left.</summary>
     private int _slowUsers;
 
@@ -220,35 +231,54 @@ internal sealed unsafe partial class SegmentCore : IDisposable
     /// Leaves the process table and unmaps. While a guard of this view is live, the unmap waits for its release (the
     /// guard's <c>ref T</c> must stay valid), and new locks fail at once.
     /// </summary>
+    /// <remarks>
+    /// Exactly one thread unmaps, and nobody touches the mapping after it. A release that races this Dispose (on
+    /// another thread) could otherwise finish the disposal while this thread still looked at the lock word: the fault
+    /// that crashed a CI run. So this thread decides while counted as a slow user (an unmap waits for it), and a release
+    /// that sees the disposal under way waits for the decision (<see cref="FinishDeferredDispose"/>) before it either
+    /// finishes (the guard was live) or leaves it to this thread (the release was seen here).
+    /// </remarks>
     public void Dispose()
     {
-        if (_mapping is null)
-            return;
+        if (_mapping is null || Interlocked.CompareExchange(ref _disposeState, DisposeDeciding, DisposeNone) != DisposeNone)
+            return; // disposed, or being disposed by another call
         _fastAcquireWord = null;
         _lockWord = null; // no new guard, wait or read starts from here on
-        Volatile.Write(ref _disposeDeferred, 1);
-        Interlocked.MemoryBarrier();
-        // Change waits (sync and async) end now, not at their next look.
-        _stopWatching.Cancel();
-        InterruptWaits();
-        ulong* word = _releaseWord;
-        if (word != GoneWord && !IsReadOnly && LockWord.Token(Volatile.Read(ref *word)) == _token && !ReleasedAtOnce(word))
-            return; // a guard of this view is live: its release finishes the disposal
+        bool deferred;
+        Interlocked.Increment(ref _slowUsers);
+        try
+        {
+            // Change waits (sync and async) end now, not at their next look.
+            _stopWatching.Cancel();
+            InterruptWaits();
+            ulong* word = _releaseWord;
+            deferred = word != GoneWord && !IsReadOnly && LockWord.Token(Volatile.Read(ref *word)) == _token && !ReleasedAtOnce(word);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _slowUsers);
+        }
+        if (deferred)
+        {
+            Volatile.Write(ref _disposeState, DisposeDeferred); // a guard of this view is live: its release finishes
+            return;
+        }
+        Volatile.Write(ref _disposeState, DisposeFinishing);
         WaitForSlowUsers();
         Finish();
     }
 
     /// <summary>
     /// Whether the live guard of this view is being released right now, by another thread. That thread's plain
-    /// release store and its later look at <see cref="_disposeDeferred"/> are not ordered against this thread's write
-    /// of the flag (x64 lets a load pass an earlier store), so both could conclude the other finishes the disposal. A
-    /// release in progress shows within a few spins: then this thread finishes (<see cref="Finish"/> runs once). A
-    /// word still held after that belongs to a holder that has not begun releasing, and will see the flag.
+    /// release store and its later look at <see cref="_disposeState"/> are not ordered against this thread's write of
+    /// the state (x64 lets a load pass an earlier store), so it may not see the disposal at all. A release in progress
+    /// shows within a few spins: then this thread finishes. A word still held after that belongs to a holder that has
+    /// not begun releasing, and will see the state.
     /// </summary>
     private bool ReleasedAtOnce(ulong* word)
     {
         if (ThreadStack.IsOnCurrentStack(_ownerStack))
-            return false; // this thread's own guard: its release comes later on this thread and sees the flag
+            return false; // this thread's own guard: its release comes later on this thread and sees the state
         var spinner = new SpinWait();
         for (int i = 0; i < 10; i++)
         {
@@ -259,9 +289,18 @@ internal sealed unsafe partial class SegmentCore : IDisposable
         return false;
     }
 
-    /// <summary>Called by a guard's release when Dispose came while it was live.</summary>
+    /// <summary>
+    /// Called by a guard's release (after its release, touching nothing of the mapping) when a disposal is under way:
+    /// waits for Dispose's decision, and finishes the disposal if Dispose left it to this guard.
+    /// </summary>
     private void FinishDeferredDispose()
     {
+        var spinner = new SpinWait();
+        int state;
+        while ((state = Volatile.Read(ref _disposeState)) == DisposeDeciding)
+            spinner.SpinOnce();
+        if (state != DisposeDeferred || Interlocked.CompareExchange(ref _disposeState, DisposeFinishing, DisposeDeferred) != DisposeDeferred)
+            return; // Dispose saw this release and finishes (or already has)
         WaitForSlowUsers();
         Finish();
     }
