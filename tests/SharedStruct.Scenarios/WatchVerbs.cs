@@ -187,21 +187,18 @@ internal static class WatchVerbs
                 Console.WriteLine($"hung round={round}");
                 return 3;
             }
+            bool waiterEnded;
             if (async)
             {
-                try { pending!.Wait(TimeSpan.FromSeconds(10)); }
-                catch (AggregateException e) { ended = e.InnerException; }
+                try { waiterEnded = pending!.Wait(TimeSpan.FromSeconds(10)); }
+                catch (AggregateException e) { waiterEnded = true; ended = e.InnerException; }
             }
-            else if (!waiter!.Join(TimeSpan.FromSeconds(10)))
+            else
             {
-                Console.WriteLine($"waiter-stuck round={round}");
-                return 3;
+                waiterEnded = waiter!.Join(TimeSpan.FromSeconds(10));
             }
-            if (ended is not ObjectDisposedException)
-            {
-                Console.WriteLine($"wait-ended-with round={round} {ended?.GetType().Name ?? "no exception"}");
-                return 4;
-            }
+            if (RoundProblem<ObjectDisposedException>(round, waiterEnded, ended) is int code)
+                return code;
         }
         Console.WriteLine($"disposed {rounds}");
         return 0;
@@ -225,18 +222,26 @@ internal static class WatchVerbs
             waiter.Start();
             Thread.SpinWait(random.Next(0, 20_000));
             cancel.Cancel();
-            if (!waiter.Join(TimeSpan.FromSeconds(10)))
-            {
-                Console.WriteLine($"waiter-stuck round={round}");
-                return 3;
-            }
-            if (ended is not OperationCanceledException)
-            {
-                Console.WriteLine($"wait-ended-with round={round} {ended?.GetType().Name ?? "no exception"}");
-                return 4;
-            }
+            if (RoundProblem<OperationCanceledException>(round, waiter.Join(TimeSpan.FromSeconds(10)), ended) is int code)
+                return code;
         }
         Console.WriteLine($"cancelled {rounds}");
         return 0;
+    }
+
+    /// <summary>Null when the round's wait ended in time with <typeparamref name="TExpected"/>; otherwise prints why and gives the exit code.</summary>
+    private static int? RoundProblem<TExpected>(int round, bool waiterEnded, Exception? ended) where TExpected : Exception
+    {
+        if (!waiterEnded)
+        {
+            Console.WriteLine($"waiter-stuck round={round}");
+            return 3;
+        }
+        if (ended is not TExpected)
+        {
+            Console.WriteLine($"wait-ended-with round={round} {ended?.GetType().Name ?? "no exception"}");
+            return 4;
+        }
+        return null;
     }
 }
