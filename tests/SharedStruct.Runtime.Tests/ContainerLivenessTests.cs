@@ -142,17 +142,14 @@ public class ContainerLivenessTests
         // of its own (or in a time namespace of its own), sharing only /dev/shm.
         Namespaces.SkipUnlessAvailable();
         using var t = new TestSegment();
-        var options = new SharedSegmentOptions { Directory = t.Options.Directory, RollbackOnCrash = true };
+        var options = CrashAtomic(t);
         using var seg = SharedSegment<PairPayload>.Open(t.Name, options);
         using var reader = ChildProcess.StartWrapped(Namespaces.OwnPid, ["atomic-reader", t.Name]);
         Assert.Equal("ready rollback=True", reader.ReadLine());
         for (int trial = 0; trial < Trials; trial++)
         {
-            using (var holder = ChildProcess.StartWrapped(trial % 2 == 0 ? Namespaces.OwnPid : Namespaces.OwnTime, ["atomic-hold", t.Name]))
-            {
-                Assert.Equal($"locked a={trial + 1} b={trial}", holder.Expect("locked"));
+            using (ChildProcess holder = StartAtomicHolder(trial % 2 == 0 ? Namespaces.OwnPid : Namespaces.OwnTime, t, trial))
                 holder.KillHard();
-            }
             using var g = seg.Lock(TimeSpan.FromSeconds(10));
             Assert.True(g.WasAbandoned && g.WasRolledBack, $"trial {trial}: a holder killed in its own namespace was not rolled back");
             Assert.Equal((long)trial, g.Value.A);
@@ -170,13 +167,12 @@ public class ContainerLivenessTests
     {
         Namespaces.SkipUnlessAvailable();
         using var t = new TestSegment();
-        var options = new SharedSegmentOptions { Directory = t.Options.Directory, RollbackOnCrash = true };
+        var options = CrashAtomic(t);
         using var seg = SharedSegment<PairPayload>.Open(t.Name, options);
         using var reader = SharedSegment<PairPayload>.OpenReadOnly(t.Name, options);
         for (int trial = 0; trial < 3; trial++)
         {
-            using var holder = ChildProcess.StartWrapped(Namespaces.OwnPid, ["atomic-hold", t.Name]);
-            Assert.Equal($"locked a={trial + 1} b={trial}", holder.Expect("locked"));
+            using ChildProcess holder = StartAtomicHolder(Namespaces.OwnPid, t, trial);
             int inner = holder.InnerPid;
             Signal("STOP", inner);
             try
@@ -201,6 +197,24 @@ public class ContainerLivenessTests
                 Assert.Equal(((long)trial + 1, (long)trial + 1), (g.Value.A, g.Value.B));
             }
             Assert.Equal(0, holder.WaitForExit());
+        }
+    }
+
+    private static SharedSegmentOptions CrashAtomic(TestSegment t) => new() { Directory = t.Options.Directory, RollbackOnCrash = true };
+
+    /// <summary>A crash-atomic holder in <paramref name="wrapper"/>'s namespace, mid-section of trial <paramref name="trial"/> (A written, B not yet).</summary>
+    private static ChildProcess StartAtomicHolder(string[] wrapper, TestSegment t, int trial)
+    {
+        ChildProcess holder = ChildProcess.StartWrapped(wrapper, ["atomic-hold", t.Name]);
+        try
+        {
+            Assert.Equal($"locked a={trial + 1} b={trial}", holder.Expect("locked"));
+            return holder;
+        }
+        catch
+        {
+            holder.Dispose();
+            throw;
         }
     }
 

@@ -230,9 +230,22 @@ public class LivenessTests
         // three child runs here within 0.1 s. Now exactly one side unmaps, after the other is done with the mapping.
         using var t = new TestSegment();
         using var seg = SharedSegment<TestPayload>.Open(t.Name);
-        using var child = ChildProcess.Start(["dispose-releasing", t.Name, "20000"]);
-        Assert.Equal("raced 20000", child.ReadLine(TimeSpan.FromMinutes(2)));
-        Assert.Equal(0, child.WaitForExit());
+        using (var child = ChildProcess.Start(["dispose-releasing", t.Name, "20000"]))
+        {
+            Assert.Equal("raced 20000", child.ReadLine(TimeSpan.FromMinutes(2)));
+            Assert.Equal(0, child.WaitForExit());
+        }
+
+        // With a third thread waiting for the lock through the same object, which may win it between the release and
+        // the disposal: it ends with a guard it could write through, or with ObjectDisposedException, every round.
+        using (var child = ChildProcess.Start(["dispose-releasing", t.Name, "20000", "waiter"]))
+        {
+            string line = child.ReadLine(TimeSpan.FromMinutes(2));
+            var outcome = System.Text.RegularExpressions.Regex.Match(line, @"^raced 20000 won=(\d+) disposed=(\d+)$");
+            Assert.True(outcome.Success, line);
+            Assert.Equal(20000, int.Parse(outcome.Groups[1].Value) + int.Parse(outcome.Groups[2].Value));
+            Assert.Equal(0, child.WaitForExit());
+        }
     }
 
     [Fact]

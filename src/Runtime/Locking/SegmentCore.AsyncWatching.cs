@@ -27,19 +27,7 @@ internal sealed unsafe partial class SegmentCore
             return ValueTask.FromCanceled<bool>(cancellationToken);
         // A slow user while it looks at the header: a Dispose on another thread then waits for this call to list its
         // wait (and then fails it) instead of unmapping under it.
-        Interlocked.Increment(ref _slowUsers);
-        try
-        {
-            return StartChangeWait(since, timeoutMs, cancellationToken);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _slowUsers);
-        }
-    }
-
-    private ValueTask<bool> StartChangeWait(ulong since, int timeoutMs, CancellationToken cancellationToken)
-    {
+        using var _ = SlowUse();
         if (Version != since)
             return new ValueTask<bool>(true);
         if (timeoutMs == 0)
@@ -51,7 +39,7 @@ internal sealed unsafe partial class SegmentCore
         {
             if (_lockWord == null)
             {
-                wait.Fail(new ObjectDisposedException($"segment '{Name}'")); // gives back its timer and registration
+                wait.Fail(DisposedError()); // gives back its timer and registration
                 ThrowDisposed();
             }
             _asyncWaits.Add(wait);
@@ -145,7 +133,7 @@ internal sealed unsafe partial class SegmentCore
             _dispatcher = null;
         }
         foreach (AsyncChangeWait wait in pending)
-            wait.Fail(new ObjectDisposedException($"segment '{Name}'"));
+            wait.Fail(DisposedError());
     }
 
     /// <summary>One pending <see cref="WaitForChangeAsync"/>: its task, its timeout timer and its cancellation.</summary>

@@ -70,17 +70,27 @@ internal sealed unsafe partial class SegmentCore
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting (noticed within one poll, <see cref="LivenessIntervalMs"/>).</exception>
     public bool EnterSlow(int timeoutMs, out ulong acquired, out bool abandoned, CancellationToken cancellationToken = default)
     {
-        Interlocked.Increment(ref _slowUsers);
-        try
+        bool entered, disposedMeanwhile = false;
+        using (SlowUse())
         {
-            bool entered = EnterSlowCore(timeoutMs, out acquired, out abandoned, cancellationToken);
+            entered = EnterSlowCore(timeoutMs, out acquired, out abandoned, cancellationToken);
             acquired &= ~(ulong)LockWord.Waiters; // the guard's word never carries the bit: see Exit
-            return entered;
+            if (entered && _lockWord == null)
+            {
+                // Won the lock just as Dispose began on another thread, which may not have seen this holding: give it
+                // back while still counted (so the mapping is still there) rather than hold a guard that an unmap
+                // could pull from under it.
+                _ownerStack = 0;
+                ExitSlow(_releaseWord, acquired);
+                disposedMeanwhile = true;
+            }
         }
-        finally
+        if (disposedMeanwhile)
         {
-            Interlocked.Decrement(ref _slowUsers);
+            FinishDeferredDispose(acquired); // if Dispose saw this holding, finishing is this release's to do
+            ThrowDisposed();
         }
+        return entered;
     }
 
     private bool EnterSlowCore(int timeoutMs, out ulong acquired, out bool abandoned, CancellationToken cancellationToken)
@@ -272,18 +282,11 @@ internal sealed unsafe partial class SegmentCore
         {
             // Counted as a slow user: after the release CAS this still touches the header (watchers, futex wake),
             // and a Dispose on another thread that sees the lock free must not unmap under it.
-            Interlocked.Increment(ref _slowUsers);
-            try
-            {
-                ExitSlow(lockWord, acquired);
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _slowUsers);
-            }
+            using var _ = SlowUse();
+            ExitSlow(lockWord, acquired);
         }
         if (_disposeState != DisposeNone)
-            FinishDeferredDispose();
+            FinishDeferredDispose(acquired);
     }
 
     private void ExitSlow(ulong* lockWord, ulong acquired)
@@ -324,21 +327,9 @@ internal sealed unsafe partial class SegmentCore
     public TimeoutException TimeoutError(TimeSpan timeout)
     {
         // A slow user while it reads the header, like the wait that timed out: a Dispose on another thread waits.
-        Interlocked.Increment(ref _slowUsers);
-        try
-        {
-            return TimeoutErrorCore(timeout);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _slowUsers);
-        }
-    }
-
-    private TimeoutException TimeoutErrorCore(TimeSpan timeout)
-    {
+        using var _ = SlowUse();
         ulong* lockWord = _releaseWord;
-        if (lockWord == GoneWord || _lockWord == null)
+        if (_lockWord == null)
             return new TimeoutException($"Timed out after {timeout.TotalMilliseconds} ms waiting for the lock of segment '{Name}'.");
         ulong current = Volatile.Read(ref *lockWord);
         if (LockWord.IsFree(current))

@@ -25,15 +25,8 @@ internal sealed unsafe partial class SegmentCore
     /// <summary>Like <see cref="TryReadConsistent(byte*, int, out bool)"/>, also giving the <see cref="Version"/> the copy shows.</summary>
     public bool TryReadConsistent(byte* destination, int timeoutMs, out bool mayBeTorn, out ulong version)
     {
-        Interlocked.Increment(ref _slowUsers);
-        try
-        {
-            return TryReadConsistentCore(destination, timeoutMs, out mayBeTorn, out version);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _slowUsers);
-        }
+        using var _ = SlowUse();
+        return TryReadConsistentCore(destination, timeoutMs, out mayBeTorn, out version);
     }
 
     private bool TryReadConsistentCore(byte* destination, int timeoutMs, out bool mayBeTorn, out ulong version)

@@ -110,19 +110,12 @@ internal sealed unsafe partial class SegmentCore
         cancellationToken.ThrowIfCancellationRequested();
         // A slow user from the first look at the header on: a Dispose on another thread then waits for this call
         // instead of unmapping under it (the usual way to end a wait from outside).
-        Interlocked.Increment(ref _slowUsers);
-        try
-        {
-            if (Version != since)
-                return true;
-            if (timeoutMs == 0)
-                return false;
-            return WaitForChangeCore(since, timeoutMs, cancellationToken);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _slowUsers);
-        }
+        using var _ = SlowUse();
+        if (Version != since)
+            return true;
+        if (timeoutMs == 0)
+            return false;
+        return WaitForChangeCore(since, timeoutMs, cancellationToken);
     }
 
     private bool WaitForChangeCore(ulong since, int timeoutMs, CancellationToken cancellationToken)

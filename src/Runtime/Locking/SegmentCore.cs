@@ -74,6 +74,8 @@ internal sealed unsafe partial class SegmentCore : IDisposable
     /// anything else lets <see cref="FinishDeferredDispose"/> sort out who unmaps.
     /// </summary>
     private int _disposeState;
+    /// <summary>With <see cref="DisposeDeferred"/>: the word of the guard whose release finishes the disposal.</summary>
+    private ulong _disposeDeferredTo;
     /// <summary>No Dispose yet: a release has nothing more to do.</summary>
     private const int DisposeNone = 0;
     /// <summary>Dispose is looking at the lock word (a slow user meanwhile): a release waits for its decision.</summary>
@@ -84,6 +86,26 @@ internal sealed unsafe partial class SegmentCore : IDisposable
     private const int DisposeFinishing = 3;
     /// <summary>Threads inside a slow path (waiting for the lock, retrying a read); Dispose waits until they left.</summary>
     private int _slowUsers;
+
+    /// <summary>
+    /// Counts the calling thread as a slow user until the returned scope is disposed (<c>using var _ = SlowUse();</c>):
+    /// counted before it looks at <see cref="_lockWord"/>, it sees null once Dispose began, or else Dispose waits for it
+    /// before unmapping. A struct: no allocation.
+    /// </summary>
+    private SlowUseScope SlowUse()
+    {
+        Interlocked.Increment(ref _slowUsers);
+        return new SlowUseScope(this);
+    }
+
+    private readonly ref struct SlowUseScope
+    {
+        private readonly SegmentCore _core;
+
+        public SlowUseScope(SegmentCore core) => _core = core;
+
+        public void Dispose() => Interlocked.Decrement(ref _core._slowUsers);
+    }
 
     public string Name { get; }
     public string Location { get; }
@@ -168,20 +190,13 @@ internal sealed unsafe partial class SegmentCore : IDisposable
     internal bool TryReadStatistic(Diagnostics.HeaderStatistic read, out long value)
     {
         value = 0;
-        Interlocked.Increment(ref _slowUsers);
-        try
-        {
-            // Dispose clears the lock word before it waits for slow users: seeing it set means the header stays mapped.
-            SegmentHeader* header = _header;
-            if (_lockWord == null || header == null)
-                return false;
-            value = read(header);
-            return true;
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _slowUsers);
-        }
+        using var _ = SlowUse();
+        // Dispose clears the lock word before it waits for slow users: seeing it set means the header stays mapped.
+        SegmentHeader* header = _header;
+        if (_lockWord == null || header == null)
+            return false;
+        value = read(header);
+        return true;
     }
 
     public void Flush()
@@ -240,25 +255,11 @@ internal sealed unsafe partial class SegmentCore : IDisposable
     /// </remarks>
     public void Dispose()
     {
-        if (_mapping is null || Interlocked.CompareExchange(ref _disposeState, DisposeDeciding, DisposeNone) != DisposeNone)
+        if (Interlocked.CompareExchange(ref _disposeState, DisposeDeciding, DisposeNone) != DisposeNone)
             return; // disposed, or being disposed by another call
         _fastAcquireWord = null;
         _lockWord = null; // no new guard, wait or read starts from here on
-        bool deferred;
-        Interlocked.Increment(ref _slowUsers);
-        try
-        {
-            // Change waits (sync and async) end now, not at their next look.
-            _stopWatching.Cancel();
-            InterruptWaits();
-            ulong* word = _releaseWord;
-            deferred = word != GoneWord && !IsReadOnly && LockWord.Token(Volatile.Read(ref *word)) == _token && !ReleasedAtOnce(word);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _slowUsers);
-        }
-        if (deferred)
+        if ((_disposeDeferredTo = LiveGuardWhileCounted()) != 0)
         {
             Volatile.Write(ref _disposeState, DisposeDeferred); // a guard of this view is live: its release finishes
             return;
@@ -269,20 +270,37 @@ internal sealed unsafe partial class SegmentCore : IDisposable
     }
 
     /// <summary>
+    /// Ends change waits, then finds the live guard of this view, if any (its release then finishes the disposal): its
+    /// word without the waiters bit, as the guard holds it, or 0. Counted as a slow user throughout, so a release that
+    /// finishes meanwhile cannot unmap under it.
+    /// </summary>
+    private ulong LiveGuardWhileCounted()
+    {
+        using var _ = SlowUse();
+        // Change waits (sync and async) end now, not at their next look.
+        _stopWatching.Cancel();
+        InterruptWaits();
+        ulong* word = _releaseWord;
+        ulong held = Volatile.Read(ref *word) & ~(ulong)LockWord.Waiters;
+        return !IsReadOnly && LockWord.Token(held) == _token && !ReleasedAtOnce(word, held) ? held : 0;
+    }
+
+    /// <summary>
     /// Whether the live guard of this view is being released right now, by another thread. That thread's plain
     /// release store and its later look at <see cref="_disposeState"/> are not ordered against this thread's write of
     /// the state (x64 lets a load pass an earlier store), so it may not see the disposal at all. A release in progress
     /// shows within a few spins: then this thread finishes. A word still held after that belongs to a holder that has
     /// not begun releasing, and will see the state.
     /// </summary>
-    private bool ReleasedAtOnce(ulong* word)
+    private bool ReleasedAtOnce(ulong* word, ulong held)
     {
         if (ThreadStack.IsOnCurrentStack(_ownerStack))
             return false; // this thread's own guard: its release comes later on this thread and sees the state
         var spinner = new SpinWait();
         for (int i = 0; i < 10; i++)
         {
-            if (LockWord.Token(Volatile.Read(ref *word)) != _token)
+            // Any other word, even this view's: another thread's lock wait through this view may win right after.
+            if ((Volatile.Read(ref *word) & ~(ulong)LockWord.Waiters) != held)
                 return true;
             spinner.SpinOnce(sleep1Threshold: -1);
         }
@@ -290,17 +308,20 @@ internal sealed unsafe partial class SegmentCore : IDisposable
     }
 
     /// <summary>
-    /// Called by a guard's release (after its release, touching nothing of the mapping) when a disposal is under way:
-    /// waits for Dispose's decision, and finishes the disposal if Dispose left it to this guard.
+    /// Called by the release of the guard that held <paramref name="held"/> (after its release, touching nothing of the
+    /// mapping) when a disposal is under way: waits for Dispose's decision, and finishes the disposal if Dispose left it
+    /// to this guard. Another guard's release leaves it alone: a lock wait of this view on another thread may have won
+    /// the lock between that release and Dispose's look, and its guard is the live one.
     /// </summary>
-    private void FinishDeferredDispose()
+    private void FinishDeferredDispose(ulong held)
     {
         var spinner = new SpinWait();
         int state;
         while ((state = Volatile.Read(ref _disposeState)) == DisposeDeciding)
             spinner.SpinOnce();
-        if (state != DisposeDeferred || Interlocked.CompareExchange(ref _disposeState, DisposeFinishing, DisposeDeferred) != DisposeDeferred)
-            return; // Dispose saw this release and finishes (or already has)
+        if (state != DisposeDeferred || Volatile.Read(ref _disposeDeferredTo) != held)
+            return; // Dispose saw this release and finishes (or already has), or left it to another guard
+        Volatile.Write(ref _disposeState, DisposeFinishing);
         WaitForSlowUsers();
         Finish();
     }
@@ -336,5 +357,7 @@ internal sealed unsafe partial class SegmentCore : IDisposable
     }
 
     [DoesNotReturn]
-    private void ThrowDisposed() => throw new ObjectDisposedException($"segment '{Name}'");
+    private void ThrowDisposed() => throw DisposedError();
+
+    private ObjectDisposedException DisposedError() => new($"segment '{Name}'");
 }
